@@ -1,0 +1,48 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "hubcore/hub_options.h"
+
+namespace hubgate::gateway {
+
+struct AuthConfig {
+  std::string hs256_secret;             // HS256 shared secret; env HUBGATE_AUTH_HS256_SECRET
+  std::string rs256_public_key_pem;     // RS256 public key (PEM text)
+  std::string rs256_public_key_file;    // or a file holding it
+  // Claims tried in order for the user id.
+  std::vector<std::string> user_id_claims = {
+      "sub", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier"};
+  std::string issuer;    // when set, the token's "iss" must equal it
+  std::string audience;  // when set, the token's "aud" must equal or contain it
+  bool enabled() const { return !hs256_secret.empty() || !rs256_public_key_pem.empty(); }
+};
+
+struct GatewayConfig {
+  std::string http_listen = "0.0.0.0:8080";   // host:port; port 0 picks a free port
+  std::string grpc_listen = "0.0.0.0:50051";
+  int workers = 0;                             // 0: one per hardware thread
+  std::string static_dir;                      // served at "/" when set (the demo page)
+  std::string log_level = "info";
+  std::string port_file;  // when set, the bound ports are written there as JSON once listening
+  AuthConfig auth;
+  std::vector<hubcore::HubOptions> hubs;
+};
+
+// The built-in configuration: one anonymous hub "posts" at /hubs/posts.
+GatewayConfig DefaultConfig();
+
+// Parses YAML (schema in docs/configuration.md). Errors name the offending key and its line,
+// e.g. "hubs[0].max_message_size (line 7): expected a positive integer".
+absl::StatusOr<GatewayConfig> ParseConfigYaml(std::string_view yaml_text);
+absl::StatusOr<GatewayConfig> LoadConfigFile(const std::string& path);
+
+// Applies HUBGATE_* environment overrides (secrets and common options), reads key files, and
+// checks cross-field rules (unique hub names and paths, paths start with '/', auth configured
+// when a hub requires it).
+absl::Status FinalizeConfig(GatewayConfig& config);
+
+}  // namespace hubgate::gateway

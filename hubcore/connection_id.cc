@@ -1,0 +1,25 @@
+#include "hubcore/connection_id.h"
+
+#include "absl/strings/escaping.h"
+
+namespace hubgate::hubcore {
+
+std::string ConnectionId::Make(uint32_t worker, const std::array<uint8_t, 16>& random_bytes) {
+  std::array<uint8_t, 16> bytes = random_bytes;
+  bytes[0] = static_cast<uint8_t>(worker % kMaxWorkers);
+  return absl::WebSafeBase64Escape(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+std::optional<uint32_t> ConnectionId::WorkerOf(std::string_view id) {
+  if (id.size() != 22) {
+    return std::nullopt;
+  }
+  std::string decoded;
+  if (!absl::WebSafeBase64Unescape(id, &decoded) || decoded.size() != 16) {
+    return std::nullopt;
+  }
+  return static_cast<uint8_t>(decoded[0]);
+}
+
+}  // namespace hubgate::hubcore

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace hubgate::hubcore {
+
+// What a connection does when its send queue is full.
+enum class SlowConsumerPolicy {
+  kClose,  // send Close with an error and drop the connection (default; nothing is lost silently)
+  kDrop,   // drop the new message and keep the connection (lossy, for best-effort feeds)
+};
+
+// The per-hub rules, with ASP.NET Core SignalR's defaults.
+struct HubOptions {
+  std::string name;   // e.g. "posts"; the Push API's `hub`
+  std::string path;   // e.g. "/hubs/posts"
+  bool require_auth = false;
+  bool detailed_errors = false;
+  size_t max_message_size = 32 * 1024;        // MaximumReceiveMessageSize
+  size_t max_queued_bytes = 1024 * 1024;      // per-connection send queue bound
+  SlowConsumerPolicy slow_consumer_policy = SlowConsumerPolicy::kClose;
+  std::chrono::milliseconds handshake_timeout{15'000};
+  std::chrono::milliseconds keep_alive_interval{15'000};
+  std::chrono::milliseconds client_timeout{30'000};
+  std::chrono::milliseconds disconnect_timeout{15'000};  // negotiated-but-unused connections
+};
+
+}  // namespace hubgate::hubcore

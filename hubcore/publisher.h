@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/statusor.h"
+#include "hubcore/audience.h"
+#include "hubcore/serialized_message.h"
+
+namespace hubgate::hubcore {
+
+// What the Push API drives: delivery to the connections of this gateway. The in-process
+// implementation hands each worker one item; a Redis backplane can later wrap or replace it.
+// Every method returns at once and calls `done` exactly once, from any thread.
+class Publisher {
+ public:
+  using CountCallback = absl::AnyInvocable<void(absl::StatusOr<uint64_t>) &&>;
+  using FoundCallback = absl::AnyInvocable<void(absl::StatusOr<bool>) &&>;
+
+  virtual ~Publisher() = default;
+
+  virtual bool HasHub(const std::string& hub) const = 0;
+
+  // Queues the message on every local connection of `hub` in the audience; `done` receives how
+  // many connections it was queued for. NotFound if the hub does not exist.
+  virtual void Publish(const std::string& hub, const Audience& audience,
+                       SerializedMessageConstSharedPtr message, CountCallback done) = 0;
+
+  // Adds/removes a connection to/from a group; `done` receives whether the connection was found.
+  virtual void AddToGroup(const std::string& hub, const std::string& connection_id,
+                          const std::string& group, FoundCallback done) = 0;
+  virtual void RemoveFromGroup(const std::string& hub, const std::string& connection_id,
+                               const std::string& group, FoundCallback done) = 0;
+};
+
+}  // namespace hubgate::hubcore

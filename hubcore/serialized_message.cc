@@ -1,0 +1,27 @@
+#include "hubcore/serialized_message.h"
+
+#include "hubcore/json_hub_protocol.h"
+
+namespace hubgate::hubcore {
+
+FrameConstSharedPtr EncodeFrame(const HubMessage& message, HubProtocol protocol) {
+  std::string bytes;
+  switch (protocol) {
+    case HubProtocol::kJson:
+      JsonHubProtocol::Write(message, &bytes);
+      break;
+    case HubProtocol::kMessagePack:
+      // The MessagePack codec arrives with its own issue; the handshake refuses the protocol
+      // until then, so no connection can ask for this frame.
+      break;
+  }
+  return MakeFrame(std::move(bytes));
+}
+
+const FrameConstSharedPtr& SerializedMessage::FrameFor(HubProtocol protocol) const {
+  Slot& slot = slots_[static_cast<int>(protocol)];
+  std::call_once(slot.once, [&] { slot.frame = EncodeFrame(message_, protocol); });
+  return slot.frame;
+}
+
+}  // namespace hubgate::hubcore

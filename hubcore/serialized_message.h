@@ -1,0 +1,37 @@
+#pragma once
+
+#include <array>
+#include <memory>
+#include <mutex>
+
+#include "hubcore/frame.h"
+#include "hubcore/hub_message.h"
+#include "hubcore/hub_protocol.h"
+
+namespace hubgate::hubcore {
+
+// A message on its way to many connections. Each protocol's frame is encoded the first time a
+// recipient of that protocol asks for it, at most once, and then shared by every such recipient
+// (the idea of ASP.NET Core's SerializedHubMessage). Safe to use from several threads.
+class SerializedMessage {
+ public:
+  explicit SerializedMessage(HubMessage message) : message_(std::move(message)) {}
+
+  const HubMessage& message() const { return message_; }
+  const FrameConstSharedPtr& FrameFor(HubProtocol protocol) const;
+
+ private:
+  struct Slot {
+    std::once_flag once;
+    FrameConstSharedPtr frame;
+  };
+  HubMessage message_;
+  mutable std::array<Slot, kHubProtocolCount> slots_;
+};
+
+using SerializedMessageConstSharedPtr = std::shared_ptr<const SerializedMessage>;
+
+// Encodes one message for one protocol (frame includes its terminator / length prefix).
+FrameConstSharedPtr EncodeFrame(const HubMessage& message, HubProtocol protocol);
+
+}  // namespace hubgate::hubcore
