@@ -8,7 +8,7 @@ std::string ConnectionId::Make(uint32_t worker, const std::array<uint8_t, 16>& r
   std::array<uint8_t, 16> bytes = random_bytes;
   bytes[0] = static_cast<uint8_t>(worker % kMaxWorkers);
   return absl::WebSafeBase64Escape(
-      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+      absl::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 std::optional<uint32_t> ConnectionId::WorkerOf(std::string_view id) {
@@ -16,7 +16,7 @@ std::optional<uint32_t> ConnectionId::WorkerOf(std::string_view id) {
     return std::nullopt;
   }
   std::string decoded;
-  if (!absl::WebSafeBase64Unescape(id, &decoded) || decoded.size() != 16) {
+  if (!absl::WebSafeBase64Unescape(absl::string_view(id.data(), id.size()), &decoded) || decoded.size() != 16) {
     return std::nullopt;
   }
   return static_cast<uint8_t>(decoded[0]);

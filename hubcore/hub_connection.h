@@ -19,9 +19,10 @@ using TimePoint = std::chrono::steady_clock::time_point;
 class HubConnectionHost {
  public:
   virtual ~HubConnectionHost() = default;
-  // Queues bytes for the peer. Returns false when the send queue is over its bound (the frame
-  // was not queued).
-  virtual bool Write(FrameConstSharedPtr frame) = 0;
+  // Queues bytes for the peer. A bounded write (pushed messages) returns false and queues
+  // nothing when the send queue is over its bound; control frames (handshake answers, pings,
+  // completions, Close) are always queued so that a full queue can still carry its Close.
+  virtual bool Write(FrameConstSharedPtr frame, bool bounded) = 0;
   // Sends what is queued, then closes the transport normally (WebSocket close 1000).
   virtual void CloseTransport() = 0;
   // The handshake succeeded: the connection may now be routed to.
@@ -68,7 +69,7 @@ class HubConnection : public ConnectionSink {
   absl::Status OnMessageRecord(std::string_view record);
   void FailHandshake(std::string_view error);
   void FailProtocol(std::string_view detail);
-  void WriteFrame(FrameConstSharedPtr frame);
+  void WriteControlFrame(FrameConstSharedPtr frame);
   void WriteMessage(const HubMessage& message);
   void ReplyUnknownMethod(const std::optional<std::string>& invocation_id,
                           std::string_view method);
@@ -83,6 +84,7 @@ class HubConnection : public ConnectionSink {
   TimePoint last_write_;
   TimePoint last_receive_;
   bool client_timeout_armed_ = false;
+  bool wrote_since_tick_ = false;
   std::string close_reason_;
 };
 

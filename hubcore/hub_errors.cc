@@ -1,6 +1,7 @@
 #include "hubcore/hub_errors.h"
 
 #include "absl/strings/str_cat.h"
+#include "hubcore/string_view_compat.h"
 
 namespace hubgate::hubcore {
 
@@ -9,11 +10,11 @@ constexpr std::string_view kProtocolErrorPayloadKey = "hubgate.dev/hub-protocol-
 }  // namespace
 
 std::string ProtocolNotSupportedText(std::string_view protocol) {
-  return absl::StrCat("The protocol '", protocol, "' is not supported.");
+  return absl::StrCat("The protocol '", AsAbsl(protocol), "' is not supported.");
 }
 
 std::string ProtocolVersionNotSupportedText(std::string_view protocol, int64_t version) {
-  return absl::StrCat("The server does not support version ", version, " of the '", protocol,
+  return absl::StrCat("The server does not support version ", version, " of the '", AsAbsl(protocol),
                       "' protocol.");
 }
 
@@ -23,17 +24,17 @@ std::string MaximumMessageSizeExceededText(size_t max_size) {
 }
 
 std::string UnknownHubMethodText(std::string_view method) {
-  return absl::StrCat("Unknown hub method '", method, "'");
+  return absl::StrCat("Unknown hub method '", AsAbsl(method), "'");
 }
 
 absl::Status HubProtocolError(std::string_view detail) {
-  absl::Status status(absl::StatusCode::kInvalidArgument, detail);
-  status.SetPayload(kProtocolErrorPayloadKey, absl::Cord("1"));
+  absl::Status status(absl::StatusCode::kInvalidArgument, AsAbsl(detail));
+  status.SetPayload(AsAbsl(kProtocolErrorPayloadKey), absl::Cord("1"));
   return status;
 }
 
 bool IsHubProtocolError(const absl::Status& status) {
-  return status.GetPayload(kProtocolErrorPayloadKey).has_value();
+  return status.GetPayload(AsAbsl(kProtocolErrorPayloadKey)).has_value();
 }
 
 std::string BuildErrorText(std::string_view prefix, std::string_view exception_type,
@@ -41,7 +42,7 @@ std::string BuildErrorText(std::string_view prefix, std::string_view exception_t
   if (!detailed_errors) {
     return std::string(prefix);
   }
-  return absl::StrCat(prefix, " ", exception_type, ": ", detail);
+  return absl::StrCat(AsAbsl(prefix), " ", AsAbsl(exception_type), ": ", AsAbsl(detail));
 }
 
 }  // namespace hubgate::hubcore
