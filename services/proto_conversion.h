@@ -21,7 +21,9 @@ class ProtoConversion {
   static absl::StatusOr<std::vector<hubcore::Value>> ArgumentsFromRequest(
       const v1::SendRequest& request);
   static absl::StatusOr<hubcore::Audience> AudienceFromRequest(const v1::SendRequest& request);
-  // hub and method present, arguments and audience valid.
+  // hub and method present (arguments and audience are checked by their conversions).
+  static absl::Status ValidateSendRequest(const v1::SendRequest& request);
+  // hub, connection_id and group present.
   static absl::Status ValidateGroupRequest(const v1::GroupMembershipRequest& request);
 };
 
