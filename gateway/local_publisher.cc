@@ -1,0 +1,112 @@
+#include "gateway/local_publisher.h"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "hubcore/connection_id.h"
+
+namespace hubgate::gateway {
+
+namespace {
+
+// Collects the per-worker counts of one publish and answers when the last worker is done.
+class PublishTally {
+ public:
+  PublishTally(size_t workers, hubcore::Publisher::CountCallback done)
+      : remaining_(workers), done_(std::move(done)) {}
+
+  void Add(uint64_t count) {
+    total_.fetch_add(count, std::memory_order_relaxed);
+    if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      std::move(done_)(total_.load(std::memory_order_relaxed));
+    }
+  }
+
+ private:
+  std::atomic<size_t> remaining_;
+  std::atomic<uint64_t> total_{0};
+  hubcore::Publisher::CountCallback done_;
+};
+
+}  // namespace
+
+void LocalPublisher::Publish(const std::string& hub, const hubcore::Audience& audience,
+                             hubcore::SerializedMessageConstSharedPtr message,
+                             CountCallback done) {
+  if (!HasHub(hub)) {
+    std::move(done)(absl::NotFoundError(absl::StrCat("hub '", hub, "' is not configured")));
+    return;
+  }
+  // Which workers can hold a recipient: all of them, except for connection-id audiences.
+  std::vector<uint32_t> targets;
+  if (audience.kind == hubcore::Audience::Kind::kConnections) {
+    std::vector<bool> wanted(workers_.size(), false);
+    for (const std::string& id : audience.names) {
+      auto worker = hubcore::ConnectionId::WorkerOf(id);
+      if (worker && *worker < workers_.size()) {
+        wanted[*worker] = true;
+      }
+    }
+    for (uint32_t i = 0; i < wanted.size(); ++i) {
+      if (wanted[i]) {
+        targets.push_back(i);
+      }
+    }
+  } else {
+    for (uint32_t i = 0; i < workers_.size(); ++i) {
+      targets.push_back(i);
+    }
+  }
+  if (targets.empty()) {
+    std::move(done)(uint64_t{0});
+    return;
+  }
+  auto tally = std::make_shared<PublishTally>(targets.size(), std::move(done));
+  auto shared_audience = std::make_shared<const hubcore::Audience>(audience);
+  for (uint32_t index : targets) {
+    Worker& worker = workers_.at(index);
+    worker.Post([&worker, hub, shared_audience, message, tally] {
+      uint64_t count = 0;
+      if (const hubcore::HubIndex* index = worker.FindIndex(hub)) {
+        count = index->ForEachRecipient(
+            *shared_audience, [&](hubcore::ConnectionSink& sink) { sink.Deliver(*message); });
+      }
+      tally->Add(count);
+    });
+  }
+}
+
+void LocalPublisher::ChangeGroup(const std::string& hub, const std::string& connection_id,
+                                 const std::string& group, bool add, FoundCallback done) {
+  if (!HasHub(hub)) {
+    std::move(done)(absl::NotFoundError(absl::StrCat("hub '", hub, "' is not configured")));
+    return;
+  }
+  auto worker_index = hubcore::ConnectionId::WorkerOf(connection_id);
+  if (!worker_index || *worker_index >= workers_.size()) {
+    std::move(done)(false);
+    return;
+  }
+  Worker& worker = workers_.at(*worker_index);
+  worker.Post([&worker, hub, connection_id, group, add, done = std::move(done)]() mutable {
+    hubcore::HubIndex& index = worker.IndexFor(hub);
+    bool found = add ? index.AddToGroup(connection_id, group)
+                     : index.RemoveFromGroup(connection_id, group);
+    std::move(done)(found);
+  });
+}
+
+void LocalPublisher::AddToGroup(const std::string& hub, const std::string& connection_id,
+                                const std::string& group, FoundCallback done) {
+  ChangeGroup(hub, connection_id, group, /*add=*/true, std::move(done));
+}
+
+void LocalPublisher::RemoveFromGroup(const std::string& hub, const std::string& connection_id,
+                                     const std::string& group, FoundCallback done) {
+  ChangeGroup(hub, connection_id, group, /*add=*/false, std::move(done));
+}
+
+}  // namespace hubgate::gateway

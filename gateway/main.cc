@@ -1,0 +1,136 @@
+// hubgate: the gateway executable. Composition root: configuration, the HTTP/WebSocket gateway
+// and the gRPC Push API, then waits for SIGINT/SIGTERM and shuts down gracefully.
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "gateway/config.h"
+#include "gateway/gateway_server.h"
+#include "services/grpc_server.h"
+#include "spdlog/spdlog.h"
+
+ABSL_FLAG(std::string, config, "", "YAML configuration file (default: built-in, one hub 'posts')");
+ABSL_FLAG(std::string, http_listen, "", "HTTP/WebSocket address host:port (overrides config)");
+ABSL_FLAG(std::string, grpc_listen, "", "gRPC Push API address host:port (overrides config)");
+ABSL_FLAG(std::string, static_dir, "", "Directory served at / (overrides config)");
+ABSL_FLAG(std::string, port_file, "", "Write {\"http\":N,\"grpc\":N} here once listening");
+ABSL_FLAG(int, workers, -1, "Worker threads; 0 = one per hardware thread (overrides config)");
+ABSL_FLAG(std::string, log_level, "", "trace, debug, info, warn or error (overrides config)");
+ABSL_FLAG(bool, check_config, false, "Validate the configuration, print errors, and exit");
+
+namespace {
+
+using hubgate::gateway::GatewayConfig;
+
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    spdlog::info("open file limit: {}", static_cast<unsigned long long>(limit.rlim_cur));
+  }
+}
+
+bool WritePortFile(const std::string& path, int http_port, int grpc_port) {
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << "{\"http\":" << http_port << ",\"grpc\":" << grpc_port << "}\n";
+    if (!out) {
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  return !ec;
+}
+
+absl::StatusOr<GatewayConfig> BuildConfig() {
+  GatewayConfig config = hubgate::gateway::DefaultConfig();
+  if (const std::string path = absl::GetFlag(FLAGS_config); !path.empty()) {
+    auto loaded = hubgate::gateway::LoadConfigFile(path);
+    if (!loaded.ok()) {
+      return loaded.status();
+    }
+    config = *std::move(loaded);
+  }
+  if (auto v = absl::GetFlag(FLAGS_http_listen); !v.empty()) config.http_listen = v;
+  if (auto v = absl::GetFlag(FLAGS_grpc_listen); !v.empty()) config.grpc_listen = v;
+  if (auto v = absl::GetFlag(FLAGS_static_dir); !v.empty()) config.static_dir = v;
+  if (auto v = absl::GetFlag(FLAGS_port_file); !v.empty()) config.port_file = v;
+  if (auto v = absl::GetFlag(FLAGS_log_level); !v.empty()) config.log_level = v;
+  if (int v = absl::GetFlag(FLAGS_workers); v >= 0) config.workers = v;
+  if (absl::Status status = hubgate::gateway::FinalizeConfig(config); !status.ok()) {
+    return status;
+  }
+  return config;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("hubgate: a SignalR-compatible push gateway with a gRPC API");
+  absl::ParseCommandLine(argc, argv);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+
+  auto config = BuildConfig();
+  if (!config.ok()) {
+    std::fprintf(stderr, "hubgate: configuration error: %s\n",
+                 std::string(config.status().message()).c_str());
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_check_config)) {
+    std::printf("configuration OK: %zu hub(s)\n", config->hubs.size());
+    return 0;
+  }
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+
+  // Signals are taken by sigwait() below; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  RaiseOpenFileLimit();
+
+  const std::string grpc_listen = config->grpc_listen;
+  const std::string port_file = config->port_file;
+  auto gateway = hubgate::gateway::GatewayServer::Start(*std::move(config));
+  if (!gateway.ok()) {
+    spdlog::critical("{}", std::string(gateway.status().message()));
+    return 1;
+  }
+  auto grpc = hubgate::services::GrpcServer::Start(grpc_listen, (*gateway)->publisher());
+  if (!grpc.ok()) {
+    spdlog::critical("{}", std::string(grpc.status().message()));
+    (*gateway)->Shutdown(std::chrono::milliseconds(0));
+    return 1;
+  }
+  spdlog::info("gRPC Push API listening on port {}", (*grpc)->port());
+  if (!port_file.empty() && !WritePortFile(port_file, (*gateway)->http_port(), (*grpc)->port())) {
+    spdlog::critical("cannot write port file {}", port_file);
+    return 1;
+  }
+
+  // Tests and scripts wait for this line (after the port file is written).
+  spdlog::info("ready: http={} grpc={}", (*gateway)->http_port(), (*grpc)->port());
+
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("received {}, shutting down", received == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*grpc)->SetServing(false);
+  (*gateway)->Shutdown(std::chrono::seconds(5));
+  (*grpc)->Shutdown(std::chrono::seconds(2));
+  spdlog::info("stopped");
+  return 0;
+}

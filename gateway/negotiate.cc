@@ -1,0 +1,47 @@
+#include "gateway/negotiate.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "boost/json.hpp"
+#include "hubcore/connection_id.h"
+#include "hubcore/string_view_compat.h"
+
+namespace hubgate::gateway {
+
+namespace {
+constexpr int kServerNegotiateVersion = 1;
+}  // namespace
+
+std::string Negotiate::Handle(const hubcore::HubOptions& hub,
+                              std::optional<std::string_view> version_param, uint32_t worker,
+                              ConnectionRegistry& registry,
+                              std::chrono::steady_clock::time_point now) {
+  int requested = 0;
+  if (version_param.has_value() && !absl::SimpleAtoi(AsAbsl(*version_param), &requested)) {
+    boost::json::object error;
+    error["error"] =
+        absl::StrCat("The client requested an invalid protocol version '", AsAbsl(*version_param), "'");
+    return boost::json::serialize(error);
+  }
+  const int version = std::min(std::max(requested, 0), kServerNegotiateVersion);
+
+  const std::string connection_id = hubcore::ConnectionId::Make(worker, RandomBytes16());
+  // Version 0 clients use the connection id as the token (as .NET does for them).
+  const std::string token = version >= 1 ? NewRandomToken() : connection_id;
+  registry.Add(token, ConnectionRegistry::Entry{connection_id, hub.name, worker,
+                                                now + hub.disconnect_timeout, false});
+
+  boost::json::object body;
+  body["connectionId"] = connection_id;
+  if (version >= 1) {
+    body["connectionToken"] = token;
+  }
+  body["negotiateVersion"] = version;
+  boost::json::array transports;
+  transports.push_back(boost::json::object{
+      {"transport", "WebSockets"}, {"transferFormats", boost::json::array{"Text", "Binary"}}});
+  body["availableTransports"] = std::move(transports);
+  return boost::json::serialize(body);
+}
+
+}  // namespace hubgate::gateway

@@ -1,0 +1,200 @@
+#include "gateway/websocket_session.h"
+
+#include "spdlog/spdlog.h"
+
+namespace hubgate::gateway {
+
+namespace {
+constexpr size_t kReadChunk = 4096;
+// A single write that makes no progress for this long means a stuck peer (.NET's
+// TransportSendTimeout).
+constexpr std::chrono::seconds kSendTimeout{10};
+}  // namespace
+
+WebSocketSession::WebSocketSession(tcp::socket socket, Worker& worker, GatewayContext& context,
+                                   Params params)
+    : ws_(std::move(socket)),
+      worker_(worker),
+      context_(context),
+      params_(std::move(params)),
+      hub_(params_.identity, *params_.hub, *this, std::chrono::steady_clock::now()) {}
+
+WebSocketSession::~WebSocketSession() = default;
+
+void WebSocketSession::Run(http::request<http::string_body> request) {
+  beast::get_lowest_layer(ws_).expires_never();
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.handshake_timeout = std::chrono::seconds(5);  // also bounds the closing handshake
+  timeouts.idle_timeout = websocket::stream_base::none();  // the hub protocol pings instead
+  timeouts.keep_alive_pings = false;
+  ws_.set_option(timeouts);
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+    response.set(http::field::server, "hubgate");
+  }));
+  ws_.read_message_max(0);  // no per-WebSocket-message cap: the hub protocol enforces its own
+  ws_.auto_fragment(false);
+  worker_.AddSession(this);
+  registered_ = true;
+  ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::OnAccept,
+                                                      shared_from_this()));
+}
+
+void WebSocketSession::OnAccept(error_code ec) {
+  if (ec) {
+    Teardown(ec.message());
+    return;
+  }
+  spdlog::debug("connection {} opened on hub {} (user '{}')", params_.identity.connection_id,
+                params_.hub->name, params_.identity.user_id);
+  DoRead();
+}
+
+void WebSocketSession::DoRead() {
+  ws_.async_read_some(read_buffer_.prepare(kReadChunk),
+                      beast::bind_front_handler(&WebSocketSession::OnRead, shared_from_this()));
+}
+
+void WebSocketSession::OnRead(error_code ec, size_t bytes) {
+  if (ec) {
+    Teardown(ec == websocket::error::closed ? "" : ec.message());
+    return;
+  }
+  read_buffer_.commit(bytes);
+  auto data = read_buffer_.cdata();
+  hub_.OnData(std::string_view(static_cast<const char*>(data.data()), data.size()),
+              std::chrono::steady_clock::now());
+  read_buffer_.consume(read_buffer_.size());
+  if (read_buffer_.capacity() > 4 * kReadChunk) {
+    read_buffer_.shrink_to_fit();
+  }
+  if (!torn_down_) {
+    DoRead();  // keep reading even while closing, to see the peer's close frame
+  }
+}
+
+bool WebSocketSession::Write(hubcore::FrameConstSharedPtr frame, bool bounded) {
+  if (close_requested_ || torn_down_) {
+    return true;  // the connection is ending; nothing more goes out, and that is not overflow
+  }
+  if (bounded && queued_bytes_ + frame->size() > params_.hub->max_queued_bytes) {
+    return false;
+  }
+  queued_bytes_ += frame->size();
+  queue_.push_back(std::move(frame));
+  if (!writing_) {
+    DoWrite();
+  }
+  return true;
+}
+
+void WebSocketSession::DoWrite() {
+  in_flight_.assign(std::make_move_iterator(queue_.begin()),
+                    std::make_move_iterator(queue_.end()));
+  queue_.clear();
+  write_buffers_.clear();
+  for (const auto& frame : in_flight_) {
+    write_buffers_.emplace_back(frame->data(), frame->size());
+  }
+  writing_ = true;
+  write_started_ = std::chrono::steady_clock::now();
+  ws_.text(hub_.protocol() == hubcore::HubProtocol::kJson);
+  ws_.async_write(write_buffers_,
+                  [self = shared_from_this()](error_code ec, size_t) { self->OnWrite(ec); });
+}
+
+void WebSocketSession::OnWrite(error_code ec) {
+  writing_ = false;
+  for (const auto& frame : in_flight_) {
+    queued_bytes_ -= frame->size();
+  }
+  in_flight_.clear();
+  write_buffers_.clear();
+  if (ec) {
+    Abort(ec.message());
+    return;
+  }
+  if (!queue_.empty()) {
+    DoWrite();
+  } else if (close_requested_) {
+    DoClose();
+  }
+}
+
+void WebSocketSession::CloseTransport() {
+  if (close_requested_) {
+    return;
+  }
+  close_requested_ = true;
+  if (!writing_) {
+    DoClose();
+  }
+}
+
+void WebSocketSession::DoClose() {
+  if (closing_socket_ || torn_down_) {
+    return;
+  }
+  closing_socket_ = true;
+  ws_.async_close(websocket::close_code::normal,
+                  [self = shared_from_this()](error_code ec) {
+                    if (ec) {
+                      self->Abort(ec.message());
+                    }
+                    // Otherwise the pending read completes with `closed` and tears down.
+                  });
+}
+
+void WebSocketSession::Abort(std::string_view why) {
+  error_code ignored;
+  beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(ws_).socket().close(ignored);
+  Teardown(why);
+}
+
+void WebSocketSession::OnHandshakeCompleted() {
+  worker_.IndexFor(params_.hub->name)
+      .AddConnection(params_.identity.connection_id, params_.identity.user_id, &hub_);
+  routed_ = true;
+  spdlog::debug("connection {} completed the handshake", params_.identity.connection_id);
+}
+
+void WebSocketSession::OnTick(std::chrono::steady_clock::time_point now) {
+  if (writing_ && now - write_started_ >= kSendTimeout) {
+    spdlog::info("connection {}: a write made no progress for {} s, closing",
+                 params_.identity.connection_id, kSendTimeout.count());
+    Abort("send timeout");
+    return;
+  }
+  hub_.OnTick(now);
+}
+
+void WebSocketSession::CloseForShutdown() {
+  if (hub_.state() == hubcore::HubConnection::State::kHandshaking) {
+    CloseTransport();
+    return;
+  }
+  hub_.Close(std::nullopt, /*allow_reconnect=*/true);
+}
+
+void WebSocketSession::Teardown(std::string_view reason) {
+  if (torn_down_) {
+    return;
+  }
+  torn_down_ = true;
+  hub_.OnTransportClosed();
+  if (routed_) {
+    worker_.IndexFor(params_.hub->name).RemoveConnection(params_.identity.connection_id);
+    routed_ = false;
+  }
+  context_.registry.Remove(params_.token);
+  std::string why = hub_.close_reason().empty() ? std::string(reason) : hub_.close_reason();
+  spdlog::debug("connection {} closed{}{}", params_.identity.connection_id,
+                why.empty() ? "" : ": ", why);
+  queue_.clear();
+  if (registered_) {
+    registered_ = false;
+    worker_.RemoveSession(this);  // last: may finish a shutdown drain
+  }
+}
+
+}  // namespace hubgate::gateway

@@ -1,0 +1,114 @@
+#include "gateway/worker.h"
+
+#include <future>
+#include <vector>
+
+#include "spdlog/spdlog.h"
+
+namespace hubgate::gateway {
+
+Worker::Worker(uint32_t index)
+    : index_(index),
+      io_context_(1),
+      work_guard_(net::make_work_guard(io_context_)),
+      tick_timer_(io_context_) {}
+
+Worker::~Worker() {
+  if (thread_.joinable()) {
+    io_context_.stop();
+    thread_.join();
+  }
+}
+
+void Worker::Start() {
+  ScheduleTick();
+  thread_ = std::thread([this] {
+    for (;;) {
+      try {
+        io_context_.run();
+        return;
+      } catch (const std::exception& e) {
+        // Handlers are written not to throw; if one does, log it and keep the loop alive.
+        spdlog::error("worker {}: unhandled exception in event loop: {}", index_, e.what());
+      }
+    }
+  });
+}
+
+void Worker::Post(absl::AnyInvocable<void() &&> fn) {
+  net::post(io_context_, [fn = std::move(fn)]() mutable { std::move(fn)(); });
+}
+
+const hubcore::HubIndex* Worker::FindIndex(const std::string& hub) const {
+  auto it = indexes_.find(hub);
+  return it == indexes_.end() ? nullptr : &it->second;
+}
+
+void Worker::ScheduleTick() {
+  tick_timer_.expires_after(std::chrono::seconds(1));
+  tick_timer_.async_wait([this](error_code ec) {
+    if (ec) {
+      return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    // A session may remove itself while ticking; iterate over a snapshot.
+    std::vector<TickedSession*> snapshot(sessions_.begin(), sessions_.end());
+    for (TickedSession* session : snapshot) {
+      if (sessions_.contains(session)) {
+        session->OnTick(now);
+      }
+    }
+    ScheduleTick();
+  });
+}
+
+void Worker::RemoveSession(TickedSession* session) {
+  sessions_.erase(session);
+  if (sessions_.empty() && on_drained_) {
+    auto drained = std::move(on_drained_);
+    on_drained_ = nullptr;
+    drained();
+  }
+}
+
+void Worker::Stop(std::chrono::milliseconds deadline) {
+  if (!thread_.joinable()) {
+    return;
+  }
+  std::promise<void> drained;
+  auto deadline_timer = std::make_shared<net::steady_timer>(io_context_);
+  Post([this, &drained, deadline, deadline_timer] {
+    on_drained_ = [&drained, deadline_timer] {
+      deadline_timer->cancel();
+      drained.set_value();
+    };
+    deadline_timer->expires_after(deadline);
+    deadline_timer->async_wait([this](error_code ec) {
+      if (!ec && on_drained_) {
+        spdlog::warn("worker {}: {} connection(s) still open at the shutdown deadline", index_,
+                     sessions_.size());
+        auto done = std::move(on_drained_);
+        on_drained_ = nullptr;
+        done();
+      }
+    });
+    std::vector<TickedSession*> snapshot(sessions_.begin(), sessions_.end());
+    for (TickedSession* session : snapshot) {
+      if (sessions_.contains(session)) {
+        session->CloseForShutdown();
+      }
+    }
+    if (sessions_.empty() && on_drained_) {
+      auto done = std::move(on_drained_);
+      on_drained_ = nullptr;
+      done();
+    }
+  });
+  drained.get_future().wait();
+  Post([this] { tick_timer_.cancel(); });
+  work_guard_.reset();
+  io_context_.stop();
+  thread_.join();
+}
+
+}  // namespace hubgate::gateway

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "gateway/jwt_authenticator.h"
+
+namespace hubgate::gateway {
+
+// Connections created by negotiate, keyed by their secret token, until their transport closes.
+// Negotiate runs on whichever worker accepted the HTTP request and the WebSocket may arrive on
+// another, so this is the one piece of shared, locked state on the connect path.
+class ConnectionRegistry {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  struct Entry {
+    std::string connection_id;
+    std::string hub;
+    uint32_t worker = 0;  // the worker that will own the connection (encoded in the id)
+    TimePoint connect_deadline;  // forgotten if no transport has connected by then
+    bool claimed = false;  // a transport has connected
+  };
+
+  // Registers a new connection; token must be unique (random).
+  void Add(const std::string& token, Entry entry);
+  // A transport connects with the token. NotFound: unknown or expired token; AlreadyExists: a
+  // transport is already connected (HTTP 409). A token of another hub is NotFound too.
+  absl::StatusOr<Entry> Claim(const std::string& token, const std::string& hub);
+  // The connection ended; the token stops working.
+  void Remove(const std::string& token);
+  // Forgets connections that were negotiated but not connected by their deadline.
+  size_t ExpireUnclaimed(TimePoint now);
+
+  size_t size() const;
+
+ private:
+  mutable absl::Mutex mutex_;
+  absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mutex_);
+};
+
+// 16 random bytes from OpenSSL's CSPRNG, base64url without padding (22 URL-safe characters).
+std::string NewRandomToken();
+std::array<uint8_t, 16> RandomBytes16();
+
+}  // namespace hubgate::gateway

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "absl/strings/match.h"
+#include "gateway/config.h"
+#include "gateway/connection_registry.h"
+#include "gateway/jwt_authenticator.h"
+#include "gateway/static_files.h"
+#include "gateway/worker_pool.h"
+
+namespace hubgate::gateway {
+
+// What every session needs to see; built once at start-up and read-only afterwards (except the
+// registry, which locks internally).
+struct GatewayContext {
+  const GatewayConfig& config;
+  WorkerPool& workers;
+  ConnectionRegistry& registry;
+  const JwtAuthenticator* authenticator = nullptr;  // null when no keys are configured
+  const StaticFiles* static_files = nullptr;        // null when no static_dir is configured
+
+  // The hub mapped at `path` (ASCII case-insensitive, as ASP.NET Core routing), or null.
+  const hubcore::HubOptions* FindHubByPath(std::string_view path) const {
+    for (const hubcore::HubOptions& hub : config.hubs) {
+      if (absl::EqualsIgnoreCase(hub.path, absl::string_view(path.data(), path.size()))) {
+        return &hub;
+      }
+    }
+    return nullptr;
+  }
+};
+
+}  // namespace hubgate::gateway

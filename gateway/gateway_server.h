@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "gateway/config.h"
+#include "hubcore/publisher.h"
+
+namespace hubgate::gateway {
+
+// The HTTP/WebSocket side of hubgate, assembled: workers, listener, negotiate registry and the
+// local publisher that the Push API drives.
+class GatewayServer {
+ public:
+  // Binds the HTTP listener and starts the workers. `config` must be finalized.
+  static absl::StatusOr<std::unique_ptr<GatewayServer>> Start(GatewayConfig config);
+  ~GatewayServer();
+
+  int http_port() const;
+  hubcore::Publisher& publisher();
+  // Stops accepting, sends every connection a Close (allowReconnect) and waits up to the
+  // deadline for the connections to end, then stops the workers.
+  void Shutdown(std::chrono::milliseconds deadline);
+
+ private:
+  struct Impl;
+  explicit GatewayServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hubgate::gateway

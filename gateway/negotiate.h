@@ -1,0 +1,24 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gateway/connection_registry.h"
+#include "hubcore/hub_options.h"
+
+namespace hubgate::gateway {
+
+// POST {hub}/negotiate: creates a connection and tells the client how to reach it.
+class Negotiate {
+ public:
+  // The JSON body (HTTP 200 in every case, as .NET: errors are {"error":"..."}).
+  // version_param is the negotiateVersion query value (nullopt: absent, meaning version 0).
+  static std::string Handle(const hubcore::HubOptions& hub,
+                            std::optional<std::string_view> version_param, uint32_t worker,
+                            ConnectionRegistry& registry,
+                            std::chrono::steady_clock::time_point now);
+};
+
+}  // namespace hubgate::gateway

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/gateway_context.h"
+#include "gateway/net.h"
+#include "gateway/worker.h"
+#include "hubcore/hub_connection.h"
+
+namespace hubgate::gateway {
+
+// The WebSocket transport of one hub connection. Lives on one worker; everything here runs on
+// that worker's thread. Outgoing frames wait in a queue bounded in bytes; one write is in
+// flight at a time and carries everything queued (a gather write of shared, immutable frames).
+class WebSocketSession final : public std::enable_shared_from_this<WebSocketSession>,
+                               public hubcore::HubConnectionHost,
+                               public TickedSession {
+ public:
+  struct Params {
+    const hubcore::HubOptions* hub = nullptr;
+    hubcore::ConnectionIdentity identity;
+    std::string token;  // registry key, removed when the connection ends
+  };
+
+  WebSocketSession(tcp::socket socket, Worker& worker, GatewayContext& context, Params params);
+  ~WebSocketSession() override;
+
+  // Completes the WebSocket upgrade for `request` and starts the connection.
+  void Run(http::request<http::string_body> request);
+
+  // hubcore::HubConnectionHost
+  bool Write(hubcore::FrameConstSharedPtr frame, bool bounded) override;
+  void CloseTransport() override;
+  void OnHandshakeCompleted() override;
+
+  // TickedSession
+  void OnTick(std::chrono::steady_clock::time_point now) override;
+  void CloseForShutdown() override;
+
+ private:
+  void OnAccept(error_code ec);
+  void DoRead();
+  void OnRead(error_code ec, size_t bytes);
+  void DoWrite();
+  void OnWrite(error_code ec);
+  void DoClose();
+  void Abort(std::string_view why);
+  void Teardown(std::string_view reason);
+
+  websocket::stream<beast::tcp_stream> ws_;
+  Worker& worker_;
+  GatewayContext& context_;
+  Params params_;
+  hubcore::HubConnection hub_;
+  beast::flat_buffer read_buffer_;
+
+  std::deque<hubcore::FrameConstSharedPtr> queue_;
+  size_t queued_bytes_ = 0;
+  std::vector<hubcore::FrameConstSharedPtr> in_flight_;
+  std::vector<net::const_buffer> write_buffers_;
+  bool writing_ = false;
+  std::chrono::steady_clock::time_point write_started_;
+  bool close_requested_ = false;
+  bool closing_socket_ = false;
+  bool registered_ = false;  // in the worker's session set
+  bool routed_ = false;      // in the routing index
+  bool torn_down_ = false;
+};
+
+}  // namespace hubgate::gateway

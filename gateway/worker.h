@@ -1,0 +1,65 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/functional/any_invocable.h"
+#include "gateway/net.h"
+#include "hubcore/hub_index.h"
+
+namespace hubgate::gateway {
+
+// Something a worker ticks once a second and can ask to close (a transport session).
+class TickedSession {
+ public:
+  virtual ~TickedSession() = default;
+  virtual void OnTick(std::chrono::steady_clock::time_point now) = 0;
+  // Graceful server shutdown: send Close and end the connection.
+  virtual void CloseForShutdown() = 0;
+};
+
+// One event loop on one thread. Each connection lives on one worker for life, and the worker
+// owns that connection's share of the routing index, so no session state needs a lock.
+class Worker {
+ public:
+  explicit Worker(uint32_t index);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void Start();
+  // Asks every session to close, runs until they are gone or the deadline passes, then stops.
+  void Stop(std::chrono::milliseconds deadline);
+
+  uint32_t index() const { return index_; }
+  net::io_context& io_context() { return io_context_; }
+  // Runs fn on this worker's thread.
+  void Post(absl::AnyInvocable<void() &&> fn);
+
+  // The following must be called on the worker's thread.
+  hubcore::HubIndex& IndexFor(const std::string& hub) { return indexes_[hub]; }
+  const hubcore::HubIndex* FindIndex(const std::string& hub) const;
+  void AddSession(TickedSession* session) { sessions_.insert(session); }
+  void RemoveSession(TickedSession* session);
+  size_t session_count() const { return sessions_.size(); }
+
+ private:
+  void ScheduleTick();
+
+  uint32_t index_;
+  net::io_context io_context_;
+  net::executor_work_guard<net::io_context::executor_type> work_guard_;
+  net::steady_timer tick_timer_;
+  std::thread thread_;
+  absl::flat_hash_map<std::string, hubcore::HubIndex> indexes_;
+  absl::flat_hash_set<TickedSession*> sessions_;
+  // Set while stopping: called once when the last session is gone (or the deadline passed).
+  absl::AnyInvocable<void()> on_drained_;
+};
+
+}  // namespace hubgate::gateway
