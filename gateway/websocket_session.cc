@@ -56,7 +56,9 @@ void WebSocketSession::DoRead() {
 
 void WebSocketSession::OnRead(error_code ec, size_t bytes) {
   if (ec) {
-    Teardown(ec == websocket::error::closed ? "" : ec.message());
+    // A close handshake (either side's) or our own close ending the read is a clean end.
+    const bool clean = ec == websocket::error::closed || close_requested_;
+    Teardown(clean ? "" : ec.message());
     return;
   }
   read_buffer_.commit(bytes);
