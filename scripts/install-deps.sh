@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs everything hubgate needs to build and test on Debian 12, idempotently: the C++
+# toolchain and libraries from apt, Node.js/npm when missing, and the pinned npm test tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  g++ cmake ninja-build pkg-config ccache git ca-certificates
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libabsl-dev libspdlog-dev libyaml-cpp-dev libjwt-dev libssl-dev
+  nlohmann-json3-dev libhiredis-dev redis-server
+  libgtest-dev libgmock-dev
+)
+# Node.js and npm come from Debian only when no node is installed (a newer one is kept).
+if ! command -v node >/dev/null 2>&1; then
+  APT_PACKAGES+=(nodejs)
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  APT_PACKAGES+=(npm)
+fi
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]} > 0)); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages for the end-to-end tests and the demo page, pinned by package-lock.json.
+if [[ ! -d tests/e2e/node_modules ]] ||
+   ! cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.package-lock.json 2>/dev/null; then
+  echo "install-deps: npm ci (tests/e2e)"
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi

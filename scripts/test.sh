@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian 12 machine: installs dependencies, then
+#  1. release build: unit tests (ctest) and end-to-end tests (the real gateway driven by the
+#     official SignalR client and real gRPC clients, in Node);
+#  2. ASan+UBSan build: unit tests;
+#  3. TSan build without gRPC: hubcore and gateway unit tests (Debian's gRPC is not instrumented).
+# Prints one summary line "N passed, M failed" at the end and exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh || exit 1
+
+passed=0
+failed=0
+failures=()
+count_ctest() {  # parses "x% tests passed, N tests failed out of T"
+  local log="$1" name="$2" total failed_here
+  total=$(grep -oP 'tests failed out of \K[0-9]+' "$log" | tail -1)
+  failed_here=$(grep -oP '[0-9]+(?= tests failed out of)' "$log" | tail -1)
+  total=${total:-0}; failed_here=${failed_here:-1}
+  passed=$((passed + total - failed_here)); failed=$((failed + failed_here))
+  if ((failed_here > 0 || total == 0)); then failures+=("$name"); fi
+}
+run_ctest() {
+  local preset="$1" log="build/ctest-$1.log"
+  echo "== building $preset"
+  if ! scripts/build.sh "$preset" >"build-$preset.log" 2>&1; then
+    tail -50 "build-$preset.log"; failures+=("build $preset"); failed=$((failed + 1)); return
+  fi
+  echo "== unit tests ($preset)"
+  ctest --preset "$preset" -j"$(nproc)" 2>&1 | tee "$log" | tail -15
+  count_ctest "$log" "unit tests ($preset)"
+}
+
+mkdir -p build
+run_ctest release
+if [[ -x build/release/gateway/hubgate ]]; then
+  echo "== end-to-end tests (Node, official @microsoft/signalr client)"
+  e2e_log=build/e2e.log
+  (cd tests/e2e && npm test 2>&1) | tee "$e2e_log" | grep -E '^# |^not ok|^ok' | tail -40
+  e2e_pass=$(grep -oP '^# pass \K[0-9]+' "$e2e_log" | tail -1)
+  e2e_fail=$(grep -oP '^# fail \K[0-9]+' "$e2e_log" | tail -1)
+  passed=$((passed + ${e2e_pass:-0})); failed=$((failed + ${e2e_fail:-1}))
+  if [[ "${e2e_fail:-1}" != 0 ]]; then failures+=("end-to-end tests"); fi
+fi
+run_ctest asan
+run_ctest tsan
+
+echo
+if ((${#failures[@]} > 0)); then echo "failed: ${failures[*]}"; fi
+echo "$passed passed, $failed failed"
+((failed == 0))
