@@ -15,7 +15,9 @@ namespace hubgate::services {
 // user_id, users is required".
 class ProtoConversion {
  public:
-  static constexpr int kMaxValueDepth = 64;
+  // Protobuf itself refuses messages nested more than 100 deep, which is about 49 Value
+  // levels (a list level is two messages); such requests fail in gRPC before reaching us.
+  static constexpr int kMaxValueDepth = 32;
 
   static absl::StatusOr<hubcore::Value> ValueFromProto(const v1::Value& value);
   static absl::StatusOr<std::vector<hubcore::Value>> ArgumentsFromRequest(
