@@ -128,7 +128,7 @@ TEST(ValueFromProtoTest, DepthLimit) {
   EXPECT_TRUE(ProtoConversion::ValueFromProto(Nested(ProtoConversion::kMaxValueDepth)).ok());
   ExpectInvalid(ProtoConversion::ValueFromProto(Nested(ProtoConversion::kMaxValueDepth + 1))
                     .status(),
-                "arguments: value nested deeper than 64 levels");
+                "arguments: value nested deeper than 32 levels");
 
   v1::Value deep_map;
   v1::Value* current = &deep_map;
@@ -136,7 +136,7 @@ TEST(ValueFromProtoTest, DepthLimit) {
     current = &(*current->mutable_map_value()->mutable_fields())["k"];
   }
   ExpectInvalid(ProtoConversion::ValueFromProto(deep_map).status(),
-                "arguments: value nested deeper than 64 levels");
+                "arguments: value nested deeper than 32 levels");
 }
 
 TEST(ArgumentsFromRequestTest, NeitherSetMeansNoArguments) {
@@ -158,7 +158,7 @@ TEST(ArgumentsFromRequestTest, ProtoValueErrorsPropagate) {
   v1::SendRequest request = ValidSend();
   *request.mutable_arguments()->add_values() = Nested(ProtoConversion::kMaxValueDepth + 1);
   ExpectInvalid(ProtoConversion::ArgumentsFromRequest(request).status(),
-                "arguments: value nested deeper than 64 levels");
+                "arguments: value nested deeper than 32 levels");
 }
 
 TEST(ArgumentsFromRequestTest, JsonArray) {
