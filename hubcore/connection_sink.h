@@ -1,7 +1,10 @@
 #pragma once
 
+#include <chrono>
 #include <string>
+#include <vector>
 
+#include "hubcore/publisher.h"
 #include "hubcore/serialized_message.h"
 
 namespace hubgate::hubcore {
@@ -14,6 +17,10 @@ class ConnectionSink {
   // Queues the message for sending. Must not block; a connection whose queue overflows closes
   // itself according to its slow-consumer policy.
   virtual void Deliver(const SerializedMessage& message) = 0;
+  // Sends a server-to-client invocation and reports the client's answer (client results).
+  virtual void InvokeClient(std::string method, std::vector<Value> arguments,
+                            std::chrono::steady_clock::time_point deadline,
+                            Publisher::ClientResultCallback done) = 0;
 };
 
 }  // namespace hubgate::hubcore

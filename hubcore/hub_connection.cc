@@ -9,23 +9,34 @@
 
 namespace hubgate::hubcore {
 
-HubConnection::HubConnection(ConnectionIdentity identity, const HubOptions& options,
-                             HubConnectionHost& host, TimePoint now)
-    : identity_(std::move(identity)),
+namespace {
+// Messages a client may send before the backend has accepted its connection (held, then
+// processed in order).
+constexpr size_t kMaxHeldRecords = 64;
+}  // namespace
+
+HubConnection::HubConnection(CallContext context, const HubOptions& options,
+                             HubConnectionHost& host, HubBackend* backend, TimePoint now)
+    : context_(std::move(context)),
       options_(options),
       host_(host),
+      backend_(backend),
+      dispatcher_(backend, context_, options, *this),
       reader_(options.max_message_size),
       created_(now),
       last_write_(now),
       last_receive_(now) {}
+
+HubConnection::~HubConnection() = default;
 
 void HubConnection::OnData(std::string_view bytes, TimePoint now) {
   if (state_ == State::kClosing || state_ == State::kClosed) {
     return;  // the peer's late messages are not processed once we decided to close
   }
   last_receive_ = now;
-  absl::Status status = reader_.Feed(
-      bytes, [&](std::string_view record) { return OnRecord(record, now); });
+  absl::Status status = reader_.Feed(bytes, [&](std::string_view record) {
+    return OnRecord(record);
+  });
   if (status.ok()) {
     if (reader_.buffered_bytes() == 0) {
       reader_.ShrinkToFit();
@@ -40,15 +51,23 @@ void HubConnection::OnData(std::string_view bytes, TimePoint now) {
   }
 }
 
-absl::Status HubConnection::OnRecord(std::string_view record, TimePoint now) {
-  if (state_ == State::kHandshaking) {
-    return OnHandshakeRecord(record);
+absl::Status HubConnection::OnRecord(std::string_view record) {
+  switch (state_) {
+    case State::kHandshaking:
+      return OnHandshakeRecord(record);
+    case State::kConnecting:
+      if (held_records_.size() >= kMaxHeldRecords) {
+        return HubProtocolError("Too many messages before the connection was accepted.");
+      }
+      held_records_.emplace_back(record);
+      return absl::OkStatus();
+    case State::kConnected:
+      return OnMessageRecord(record);
+    case State::kClosing:
+    case State::kClosed:
+      return absl::CancelledError("closing");
   }
-  if (state_ != State::kConnected) {
-    return absl::OkStatus();
-  }
-  (void)now;
-  return OnMessageRecord(record);
+  return absl::OkStatus();
 }
 
 absl::Status HubConnection::OnHandshakeRecord(std::string_view record) {
@@ -59,10 +78,57 @@ absl::Status HubConnection::OnHandshakeRecord(std::string_view record) {
     return absl::CancelledError("handshake failed");  // stop reading
   }
   protocol_ = request->protocol;
+  context_.protocol = std::string(ProtocolName(protocol_));
+  if (backend_ == nullptr) {
+    AcceptConnection();
+    return absl::OkStatus();
+  }
+  // The backend decides first, so that a rejection reaches the client's start() as a
+  // handshake error.
+  state_ = State::kConnecting;
+  backend_->OnConnected(context_, [this](absl::StatusOr<std::string> rejection) {
+    host_.RunOnConnectionThread([this, rejection = std::move(rejection)]() mutable {
+      OnBackendConnected(std::move(rejection));
+    });
+  });
+  return absl::OkStatus();
+}
+
+void HubConnection::OnBackendConnected(absl::StatusOr<std::string> rejection) {
+  if (state_ != State::kConnecting) {
+    return;  // closed meanwhile
+  }
+  if (!rejection.ok()) {
+    close_reason_ = std::string(rejection.status().message());
+    FailHandshake(BuildErrorText(kHandshakeUnexpectedError, "RpcException", close_reason_,
+                                 options_.detailed_errors));
+    return;
+  }
+  if (!rejection->empty()) {
+    close_reason_ = *rejection;
+    FailHandshake(*rejection);
+    return;
+  }
+  backend_accepted_ = true;
+  AcceptConnection();
+  std::vector<std::string> held = std::move(held_records_);
+  held_records_.clear();
+  for (const std::string& record : held) {
+    if (state_ != State::kConnected) {
+      return;
+    }
+    absl::Status status = OnMessageRecord(record);
+    if (IsHubProtocolError(status)) {
+      FailProtocol(AsStd(status.message()));
+      return;
+    }
+  }
+}
+
+void HubConnection::AcceptConnection() {
   state_ = State::kConnected;
   WriteControlFrame(MakeFrame(Handshake::SuccessResponse()));
   host_.OnHandshakeCompleted();
-  return absl::OkStatus();
 }
 
 absl::Status HubConnection::OnMessageRecord(std::string_view record) {
@@ -83,33 +149,27 @@ absl::Status HubConnection::OnMessageRecord(std::string_view record) {
       state_ = State::kClosing;
       host_.CloseTransport();
       return absl::CancelledError("client closed");
-    case MessageType::kInvocation: {
-      auto& invocation = std::get<InvocationMessage>(message);
-      ReplyUnknownMethod(invocation.invocation_id, invocation.target);
+    case MessageType::kInvocation:
+      dispatcher_.OnInvocation(std::get<InvocationMessage>(std::move(message)));
       break;
-    }
-    case MessageType::kStreamInvocation: {
-      auto& invocation = std::get<StreamInvocationMessage>(message);
-      ReplyUnknownMethod(invocation.invocation_id, invocation.target);
+    case MessageType::kStreamInvocation:
+      dispatcher_.OnStreamInvocation(std::get<StreamInvocationMessage>(std::move(message)));
       break;
-    }
-    default:
-      // StreamItem, Completion and CancelInvocation only refer to calls this hub never
-      // started; Ack and Sequence only matter with stateful reconnect. .NET ignores them too.
+    case MessageType::kCancelInvocation:
+      dispatcher_.OnCancelInvocation(std::get<CancelInvocationMessage>(message));
+      break;
+    case MessageType::kStreamItem:
+      dispatcher_.OnStreamItem(std::get<StreamItemMessage>(std::move(message)));
+      break;
+    case MessageType::kCompletion:
+      dispatcher_.OnCompletion(std::get<CompletionMessage>(std::move(message)));
+      break;
+    case MessageType::kAck:
+    case MessageType::kSequence:
+      // Only meaningful with stateful reconnect, which this hub did not negotiate.
       break;
   }
-  return absl::OkStatus();
-}
-
-void HubConnection::ReplyUnknownMethod(const std::optional<std::string>& invocation_id,
-                                       std::string_view method) {
-  if (!invocation_id.has_value()) {
-    return;  // a send() is never answered, not even with an error
-  }
-  CompletionMessage completion;
-  completion.invocation_id = *invocation_id;
-  completion.error = UnknownHubMethodText(method);
-  WriteMessage(completion);
+  return state_ == State::kConnected ? absl::OkStatus() : absl::CancelledError("closing");
 }
 
 void HubConnection::OnTick(TimePoint now) {
@@ -119,7 +179,10 @@ void HubConnection::OnTick(TimePoint now) {
         FailHandshake(kHandshakeCanceled);
       }
       return;
+    case State::kConnecting:
+      return;  // bounded by the backend call's deadline
     case State::kConnected:
+      dispatcher_.OnTick(now);
       if (wrote_since_tick_) {
         wrote_since_tick_ = false;
         last_write_ = now;
@@ -156,7 +219,28 @@ void HubConnection::Close(std::optional<std::string> error, bool allow_reconnect
   host_.CloseTransport();
 }
 
-void HubConnection::OnTransportClosed() { state_ = State::kClosed; }
+void HubConnection::OnTransportClosed(std::string_view transport_error) {
+  if (state_ == State::kClosed) {
+    return;
+  }
+  state_ = State::kClosed;
+  if (close_reason_.empty()) {
+    close_reason_ = std::string(transport_error);
+  }
+  dispatcher_.OnConnectionClosed();
+  if (backend_accepted_) {
+    backend_->OnDisconnected(context_, close_reason_);
+  }
+}
+
+void HubConnection::InvokeClient(std::string method, std::vector<Value> arguments,
+                                 TimePoint deadline, Publisher::ClientResultCallback done) {
+  if (state_ != State::kConnected) {
+    std::move(done)(absl::UnavailableError(ConnectionDisconnectedText(context_.connection_id)));
+    return;
+  }
+  dispatcher_.InvokeClient(std::move(method), std::move(arguments), deadline, std::move(done));
+}
 
 void HubConnection::Deliver(const SerializedMessage& message) {
   if (state_ != State::kConnected) {
@@ -166,17 +250,43 @@ void HubConnection::Deliver(const SerializedMessage& message) {
     wrote_since_tick_ = true;
     return;
   }
+  OverflowPolicy();
+}
+
+bool HubConnection::OverflowPolicy() {
   if (options_.slow_consumer_policy == SlowConsumerPolicy::kDrop) {
-    return;  // best-effort hub: the message is dropped, the connection stays
+    return false;  // best-effort hub: the message is dropped, the connection stays
   }
   close_reason_ = "send queue overflow";
   Close(BuildErrorText(kConnectionClosedWithError, "SlowConsumerException",
                        "The send queue of the connection is full.", options_.detailed_errors),
         /*allow_reconnect=*/true);
+  return false;
+}
+
+bool HubConnection::WriteToClient(const HubMessage& message, bool bounded) {
+  if (state_ != State::kConnected) {
+    return false;
+  }
+  if (!bounded) {
+    WriteMessage(message);
+    return true;
+  }
+  if (host_.Write(EncodeFrame(message, protocol_), /*bounded=*/true)) {
+    wrote_since_tick_ = true;
+    return true;
+  }
+  return OverflowPolicy();
+}
+
+void HubConnection::RunOnConnectionThread(absl::AnyInvocable<void() &&> fn) {
+  host_.RunOnConnectionThread(std::move(fn));
 }
 
 void HubConnection::FailHandshake(std::string_view error) {
-  close_reason_ = std::string(error);
+  if (close_reason_.empty()) {
+    close_reason_ = std::string(error);
+  }
   WriteControlFrame(MakeFrame(Handshake::ErrorResponse(error)));
   state_ = State::kClosing;
   host_.CloseTransport();

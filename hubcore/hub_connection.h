@@ -4,45 +4,49 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "hubcore/connection_sink.h"
+#include "hubcore/hub_backend.h"
 #include "hubcore/hub_options.h"
 #include "hubcore/hub_protocol.h"
+#include "hubcore/invocation_dispatcher.h"
+#include "hubcore/publisher.h"
 #include "hubcore/text_record_reader.h"
 
 namespace hubgate::hubcore {
-
-using TimePoint = std::chrono::steady_clock::time_point;
 
 // What a transport (WebSocket today; SSE and Long Polling later) provides to a hub connection.
 class HubConnectionHost {
  public:
   virtual ~HubConnectionHost() = default;
-  // Queues bytes for the peer. A bounded write (pushed messages) returns false and queues
-  // nothing when the send queue is over its bound; control frames (handshake answers, pings,
-  // completions, Close) are always queued so that a full queue can still carry its Close.
+  // Queues bytes for the peer. A bounded write (pushed messages, stream items) returns false and
+  // queues nothing when the send queue is over its bound; control frames (handshake answers,
+  // pings, completions, Close) are always queued so that a full queue can still carry its Close.
   virtual bool Write(FrameConstSharedPtr frame, bool bounded) = 0;
   // Sends what is queued, then closes the transport normally (WebSocket close 1000).
   virtual void CloseTransport() = 0;
-  // The handshake succeeded: the connection may now be routed to.
+  // The handshake succeeded (and the backend accepted the connection): it may now be routed to.
   virtual void OnHandshakeCompleted() = 0;
-};
-
-// Who the connection is.
-struct ConnectionIdentity {
-  std::string connection_id;
-  std::string user_id;  // empty: anonymous
+  // Runs fn later on the connection's thread, unless the connection is gone by then.
+  virtual void RunOnConnectionThread(absl::AnyInvocable<void() &&> fn) = 0;
+  // Stop / resume reading from the peer (upload back-pressure).
+  virtual void PauseReading() = 0;
+  virtual void ResumeReading() = 0;
 };
 
 // One logical SignalR connection: handshake, message parsing, keep-alive, client timeout and
-// closing rules, independent of transport, sockets and clocks (time is passed in).
-class HubConnection : public ConnectionSink {
+// closing rules, independent of transport, sockets and clocks (time is passed in). Hub method
+// calls go to the hub's backend through the InvocationDispatcher.
+class HubConnection : public ConnectionSink, private DispatcherHost {
  public:
-  enum class State { kHandshaking, kConnected, kClosing, kClosed };
+  enum class State { kHandshaking, kConnecting, kConnected, kClosing, kClosed };
 
-  HubConnection(ConnectionIdentity identity, const HubOptions& options, HubConnectionHost& host,
-                TimePoint now);
+  // backend may be null (a hub without methods). `context` describes the caller.
+  HubConnection(CallContext context, const HubOptions& options, HubConnectionHost& host,
+                HubBackend* backend, TimePoint now);
+  ~HubConnection() override;
 
   // Bytes received from the peer, in any chunking.
   void OnData(std::string_view bytes, TimePoint now);
@@ -50,33 +54,46 @@ class HubConnection : public ConnectionSink {
   void OnTick(TimePoint now);
   // Server-initiated close: a Close message (if the handshake is done), then the transport closes.
   void Close(std::optional<std::string> error, bool allow_reconnect);
-  // The transport is gone (peer closed, network error); nothing more can be sent.
-  void OnTransportClosed();
+  // The transport is gone; `transport_error` is empty for a clean close.
+  void OnTransportClosed(std::string_view transport_error);
+  // Server-to-client invocation awaiting the client's answer (client results).
 
   // ConnectionSink
   void Deliver(const SerializedMessage& message) override;
+  void InvokeClient(std::string method, std::vector<Value> arguments, TimePoint deadline,
+                    Publisher::ClientResultCallback done) override;
 
   State state() const { return state_; }
   HubProtocol protocol() const { return protocol_; }
-  const ConnectionIdentity& identity() const { return identity_; }
+  const CallContext& context() const { return context_; }
   const HubOptions& options() const { return options_; }
   // Why the connection ended, for logs and the on-disconnected event ("" for a clean close).
   const std::string& close_reason() const { return close_reason_; }
 
  private:
-  absl::Status OnRecord(std::string_view record, TimePoint now);
+  // DispatcherHost
+  bool WriteToClient(const HubMessage& message, bool bounded) override;
+  void RunOnConnectionThread(absl::AnyInvocable<void() &&> fn) override;
+  void PauseReading() override { host_.PauseReading(); }
+  void ResumeReading() override { host_.ResumeReading(); }
+  void FailConnection(std::string detail) override { FailProtocol(detail); }
+
+  absl::Status OnRecord(std::string_view record);
   absl::Status OnHandshakeRecord(std::string_view record);
   absl::Status OnMessageRecord(std::string_view record);
+  void OnBackendConnected(absl::StatusOr<std::string> rejection);
+  void AcceptConnection();
   void FailHandshake(std::string_view error);
   void FailProtocol(std::string_view detail);
   void WriteControlFrame(FrameConstSharedPtr frame);
   void WriteMessage(const HubMessage& message);
-  void ReplyUnknownMethod(const std::optional<std::string>& invocation_id,
-                          std::string_view method);
+  bool OverflowPolicy();
 
-  ConnectionIdentity identity_;
+  CallContext context_;
   const HubOptions& options_;
   HubConnectionHost& host_;
+  HubBackend* backend_;
+  InvocationDispatcher dispatcher_;
   TextRecordReader reader_;
   State state_ = State::kHandshaking;
   HubProtocol protocol_ = HubProtocol::kJson;
@@ -85,6 +102,9 @@ class HubConnection : public ConnectionSink {
   TimePoint last_receive_;
   bool client_timeout_armed_ = false;
   bool wrote_since_tick_ = false;
+  bool backend_accepted_ = false;
+  // Records that arrived while the backend decided on the connection.
+  std::vector<std::string> held_records_;
   std::string close_reason_;
 };
 

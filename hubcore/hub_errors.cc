@@ -27,6 +27,37 @@ std::string UnknownHubMethodText(std::string_view method) {
   return absl::StrCat("Unknown hub method '", AsAbsl(method), "'");
 }
 
+std::string InvocationErrorPrefix(std::string_view method) {
+  return absl::StrCat("An unexpected error occurred invoking '", AsAbsl(method),
+                      "' on the server.");
+}
+
+std::string StreamingMethodInvokedText(std::string_view method) {
+  return absl::StrCat("The client attempted to invoke the streaming '", AsAbsl(method),
+                      "' method with a non-streaming invocation.");
+}
+
+std::string NonStreamingMethodStreamedText(std::string_view method) {
+  return absl::StrCat("The client attempted to invoke the non-streaming '", AsAbsl(method),
+                      "' method with a streaming invocation.");
+}
+
+std::string StreamCountMismatchText(size_t sent, size_t expected) {
+  return absl::StrCat("Client sent ", sent, " stream(s), Hub method expects ", expected, ".");
+}
+
+std::string InvocationIdInUseText(std::string_view invocation_id) {
+  return absl::StrCat("Invocation ID '", AsAbsl(invocation_id), "' is already in use.");
+}
+
+std::string ConnectionDoesNotExistText(std::string_view connection_id) {
+  return absl::StrCat("Connection '", AsAbsl(connection_id), "' does not exist.");
+}
+
+std::string ConnectionDisconnectedText(std::string_view connection_id) {
+  return absl::StrCat("Connection '", AsAbsl(connection_id), "' disconnected.");
+}
+
 absl::Status HubProtocolError(std::string_view detail) {
   absl::Status status(absl::StatusCode::kInvalidArgument, AsAbsl(detail));
   status.SetPayload(AsAbsl(kProtocolErrorPayloadKey), absl::Cord("1"));

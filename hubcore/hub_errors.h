@@ -22,6 +22,21 @@ std::string ProtocolVersionNotSupportedText(std::string_view protocol, int64_t v
 std::string MaximumMessageSizeExceededText(size_t max_size);
 // "Unknown hub method 'X'"
 std::string UnknownHubMethodText(std::string_view method);
+// "An unexpected error occurred invoking 'X' on the server."
+std::string InvocationErrorPrefix(std::string_view method);
+inline constexpr std::string_view kStreamErrorPrefix =
+    "An error occurred on the server while streaming results.";
+// "The client attempted to invoke the streaming 'X' method with a non-streaming invocation."
+std::string StreamingMethodInvokedText(std::string_view method);
+// "The client attempted to invoke the non-streaming 'X' method with a streaming invocation."
+std::string NonStreamingMethodStreamedText(std::string_view method);
+// "Client sent N stream(s), Hub method expects M."
+std::string StreamCountMismatchText(size_t sent, size_t expected);
+// "Invocation ID 'x' is already in use."
+std::string InvocationIdInUseText(std::string_view invocation_id);
+// Client results: "Connection 'x' does not exist." / "Connection 'x' disconnected."
+std::string ConnectionDoesNotExistText(std::string_view connection_id);
+std::string ConnectionDisconnectedText(std::string_view connection_id);
 
 // A malformed message from a peer (.NET throws InvalidDataException for these). The status
 // message is the detail; the connection is closed with kConnectionClosedWithError.

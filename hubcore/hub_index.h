@@ -38,6 +38,11 @@ class HubIndex {
   bool HasConnection(const std::string& connection_id) const {
     return connections_.contains(connection_id);
   }
+  // The connection's sink, or null.
+  ConnectionSink* FindConnection(const std::string& connection_id) const {
+    auto it = connections_.find(connection_id);
+    return it == connections_.end() ? nullptr : it->second.sink;
+  }
 
  private:
   struct Entry {

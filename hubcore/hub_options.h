@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace hubgate::hubcore {
 
@@ -25,6 +26,13 @@ struct HubOptions {
   std::chrono::milliseconds keep_alive_interval{15'000};
   std::chrono::milliseconds client_timeout{30'000};
   std::chrono::milliseconds disconnect_timeout{15'000};  // negotiated-but-unused connections
+
+  // Hub methods, answered by the hub's backend (a HubHandler gRPC service).
+  std::string backend_target;  // e.g. "dns:///posts:50051"; empty: the hub has no methods
+  std::chrono::milliseconds backend_deadline{30'000};  // per unary backend call
+  int max_parallel_invocations = 1;  // a client's non-streaming calls beyond this wait in order
+  size_t stream_buffer_capacity = 10;  // upload stream items buffered before back-pressure
+  std::vector<std::string> forwarded_headers;  // connect-request headers passed to the backend
 };
 
 }  // namespace hubgate::hubcore

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
@@ -17,6 +19,13 @@ class Publisher {
  public:
   using CountCallback = absl::AnyInvocable<void(absl::StatusOr<uint64_t>) &&>;
   using FoundCallback = absl::AnyInvocable<void(absl::StatusOr<bool>) &&>;
+  // What a client answered to a server-to-client invocation.
+  struct ClientResult {
+    bool is_error = false;
+    Value result;       // when !is_error
+    std::string error;  // when is_error, e.g. "Client didn't provide a result."
+  };
+  using ClientResultCallback = absl::AnyInvocable<void(absl::StatusOr<ClientResult>) &&>;
 
   virtual ~Publisher() = default;
 
@@ -32,6 +41,13 @@ class Publisher {
                           const std::string& group, FoundCallback done) = 0;
   virtual void RemoveFromGroup(const std::string& hub, const std::string& connection_id,
                                const std::string& group, FoundCallback done) = 0;
+
+  // Invokes `method` on one connection and waits for its Completion ("client results").
+  // Errors: NotFound "Connection '<id>' does not exist.", Unavailable "Connection '<id>'
+  // disconnected.", DeadlineExceeded when no answer came within `timeout`.
+  virtual void InvokeClient(const std::string& hub, const std::string& connection_id,
+                            std::string method, std::vector<Value> arguments,
+                            std::chrono::milliseconds timeout, ClientResultCallback done) = 0;
 };
 
 }  // namespace hubgate::hubcore

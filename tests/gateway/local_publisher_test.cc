@@ -18,6 +18,11 @@ class CountingSink : public hubcore::ConnectionSink {
     ++deliveries;
     last_frame = message.FrameFor(hubcore::HubProtocol::kJson);
   }
+  void InvokeClient(std::string method, std::vector<hubcore::Value>,
+                    std::chrono::steady_clock::time_point,
+                    hubcore::Publisher::ClientResultCallback done) override {
+    std::move(done)(hubcore::Publisher::ClientResult{false, hubcore::Value(method), ""});
+  }
   int deliveries = 0;
   hubcore::FrameConstSharedPtr last_frame;
 };

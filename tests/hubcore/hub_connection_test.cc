@@ -24,6 +24,19 @@ class FakeHost : public HubConnectionHost {
   }
   void CloseTransport() override { ++close_calls; }
   void OnHandshakeCompleted() override { ++handshakes; }
+  void RunOnConnectionThread(absl::AnyInvocable<void() &&> fn) override {
+    posted.push_back(std::move(fn));
+  }
+  void PauseReading() override { paused = true; }
+  void ResumeReading() override { paused = false; }
+  // Runs what backend callbacks posted, as the worker's event loop would.
+  void RunPosted() {
+    while (!posted.empty()) {
+      auto fn = std::move(posted.front());
+      posted.erase(posted.begin());
+      std::move(fn)();
+    }
+  }
 
   // Takes what was written so far.
   std::string Take() { return std::exchange(written, {}); }
@@ -32,6 +45,8 @@ class FakeHost : public HubConnectionHost {
   int close_calls = 0;
   int handshakes = 0;
   int accept_bounded_writes = 1000;
+  bool paused = false;
+  std::vector<absl::AnyInvocable<void() &&>> posted;
 };
 
 class HubConnectionTest : public ::testing::Test {
@@ -42,8 +57,11 @@ class HubConnectionTest : public ::testing::Test {
   }
 
   HubConnection& Connect() {
-    connection_ = std::make_unique<HubConnection>(ConnectionIdentity{"id1", "alice"}, options_,
-                                                  host_, now_);
+    CallContext context;
+    context.hub = "posts";
+    context.connection_id = "id1";
+    context.user_id = "alice";
+    connection_ = std::make_unique<HubConnection>(context, options_, host_, nullptr, now_);
     return *connection_;
   }
   HubConnection& Handshaken() {

@@ -17,6 +17,10 @@ class RecordingSink : public ConnectionSink {
  public:
   explicit RecordingSink(std::string id) : id(std::move(id)) {}
   void Deliver(const SerializedMessage&) override { ++deliveries; }
+  void InvokeClient(std::string, std::vector<Value>, std::chrono::steady_clock::time_point,
+                    Publisher::ClientResultCallback done) override {
+    std::move(done)(Publisher::ClientResult{false, Value(id), ""});
+  }
   std::string id;
   int deliveries = 0;
 };

@@ -1,0 +1,100 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
+#include "hubcore/hub_backend.h"
+#include "hubcore/hub_message.h"
+#include "hubcore/hub_options.h"
+#include "hubcore/publisher.h"
+
+namespace hubgate::hubcore {
+
+using TimePoint = std::chrono::steady_clock::time_point;
+
+// What the dispatcher needs from its connection. All calls happen on the connection's thread.
+class DispatcherHost {
+ public:
+  virtual ~DispatcherHost() = default;
+  // Writes a message to the client; bounded writes may fail (send queue full).
+  virtual bool WriteToClient(const HubMessage& message, bool bounded) = 0;
+  // Runs fn later on the connection's thread, unless the connection is gone by then.
+  virtual void RunOnConnectionThread(absl::AnyInvocable<void() &&> fn) = 0;
+  // Upload back-pressure: stop / resume reading from the client.
+  virtual void PauseReading() = 0;
+  virtual void ResumeReading() = 0;
+  // A protocol violation that ends the connection.
+  virtual void FailConnection(std::string detail) = 0;
+};
+
+// The hub-method half of a connection: forwards the client's invocations, streams and upload
+// streams to the hub's backend and relays results, items and errors with .NET's semantics and
+// texts; also tracks server-to-client invocations awaiting a client result. One per connection.
+class InvocationDispatcher {
+ public:
+  InvocationDispatcher(HubBackend* backend, const CallContext& context, const HubOptions& options,
+                       DispatcherHost& host);
+  ~InvocationDispatcher();
+
+  void OnInvocation(InvocationMessage message);
+  void OnStreamInvocation(StreamInvocationMessage message);
+  void OnCancelInvocation(const CancelInvocationMessage& message);
+  void OnStreamItem(StreamItemMessage message);
+  void OnCompletion(CompletionMessage message);
+
+  // Client results: sends Invocation "s<n>" and calls done with the client's Completion.
+  void InvokeClient(std::string method, std::vector<Value> arguments, TimePoint deadline,
+                    Publisher::ClientResultCallback done);
+
+  void OnTick(TimePoint now);
+  // The connection ended: cancels streams and uploads, fails pending client results.
+  void OnConnectionClosed();
+
+ private:
+  struct PendingInvocation {
+    InvocationMessage message;
+    MethodInfo method;
+  };
+  struct UploadBinding {
+    std::shared_ptr<BackendCall> call;
+    uint32_t index = 0;
+  };
+  struct ClientResultWait {
+    TimePoint deadline;
+    Publisher::ClientResultCallback done;
+  };
+
+  void StartInvocation(PendingInvocation pending);
+  void OnInvocationDone(uint64_t key, const std::optional<std::string>& invocation_id,
+                        const std::string& method, CallOutcome outcome);
+  void OnStreamDone(const std::string& invocation_id, const std::string& method,
+                    CallOutcome outcome);
+  void Complete(const std::string& invocation_id, std::optional<std::string> error,
+                std::optional<Value> result);
+  std::string OutcomeErrorText(std::string_view prefix, const std::string& method,
+                               const CallOutcome& outcome) const;
+
+  HubBackend* backend_;
+  const CallContext& context_;
+  const HubOptions& options_;
+  DispatcherHost& host_;
+
+  int running_invocations_ = 0;
+  std::deque<PendingInvocation> waiting_;
+  uint64_t next_call_key_ = 0;
+  absl::flat_hash_map<uint64_t, std::shared_ptr<BackendCall>> invocations_;
+  absl::flat_hash_map<std::string, uint64_t> invocation_keys_;  // invocation id -> call key
+  absl::flat_hash_map<std::string, std::shared_ptr<BackendCall>> streams_;
+  absl::flat_hash_map<std::string, UploadBinding> uploads_;  // client stream id -> call
+  uint64_t next_client_invocation_ = 0;
+  absl::flat_hash_map<std::string, ClientResultWait> client_results_;
+  bool closed_ = false;
+};
+
+}  // namespace hubgate::hubcore
