@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -177,20 +178,16 @@ absl::StatusOr<std::vector<std::string>> ExceptList(
   return NonEmptyList(list, field);
 }
 
-}  // namespace
-
-absl::StatusOr<hubcore::Value> ProtoConversion::ValueFromProto(const v1::Value& value) {
-  return Convert(value, 1);
-}
-
-absl::StatusOr<std::vector<hubcore::Value>> ProtoConversion::ArgumentsFromRequest(
-    const v1::SendRequest& request) {
+// The `payload` oneof (arguments or arguments_json) that SendRequest and InvokeClientRequest
+// share.
+template <typename Request>
+absl::StatusOr<std::vector<hubcore::Value>> ArgumentsFrom(const Request& request) {
   switch (request.payload_case()) {
-    case v1::SendRequest::PAYLOAD_NOT_SET:
+    case Request::PAYLOAD_NOT_SET:
       return std::vector<hubcore::Value>();
-    case v1::SendRequest::kArgumentsJson:
+    case Request::kArgumentsJson:
       return ArgumentsFromJson(request.arguments_json());
-    case v1::SendRequest::kArguments: {
+    case Request::kArguments: {
       std::vector<hubcore::Value> arguments;
       arguments.reserve(request.arguments().values_size());
       for (const v1::Value& value : request.arguments().values()) {
@@ -204,6 +201,67 @@ absl::StatusOr<std::vector<hubcore::Value>> ProtoConversion::ArgumentsFromReques
     }
   }
   return absl::InvalidArgumentError("arguments: unknown payload kind");
+}
+
+void ToProto(const hubcore::Value& value, v1::Value* out) {
+  struct Visitor {
+    v1::Value* out;
+    void operator()(std::monostate) const { out->set_null_value(google::protobuf::NULL_VALUE); }
+    void operator()(bool v) const { out->set_bool_value(v); }
+    void operator()(int64_t v) const { out->set_int_value(v); }
+    void operator()(uint64_t v) const { out->set_uint_value(v); }
+    void operator()(double v) const { out->set_double_value(v); }
+    void operator()(const std::string& v) const { out->set_string_value(v); }
+    void operator()(const hubcore::Binary& v) const { out->set_binary_value(v.bytes); }
+    void operator()(const hubcore::Timestamp& v) const {
+      google::protobuf::Timestamp* ts = out->mutable_timestamp_value();
+      ts->set_seconds(v.seconds);
+      ts->set_nanos(static_cast<int32_t>(v.nanos));
+    }
+    void operator()(const hubcore::ValueArray& v) const {
+      v1::ValueList* list = out->mutable_list_value();
+      list->mutable_values()->Reserve(static_cast<int>(v.size()));
+      for (const hubcore::Value& item : v) {
+        ToProto(item, list->add_values());
+      }
+    }
+    void operator()(const hubcore::ValueMap& v) const {
+      auto& fields = *out->mutable_map_value()->mutable_fields();
+      for (const auto& [key, item] : v) {
+        v1::Value& slot = fields[key];
+        slot.Clear();
+        ToProto(item, &slot);
+      }
+    }
+  };
+  std::visit(Visitor{out}, value.storage());
+}
+
+}  // namespace
+
+absl::StatusOr<hubcore::Value> ProtoConversion::ValueFromProto(const v1::Value& value) {
+  return Convert(value, 1);
+}
+
+void ProtoConversion::ValueToProto(const hubcore::Value& value, v1::Value* out) {
+  out->Clear();
+  ToProto(value, out);
+}
+
+v1::Value ProtoConversion::ValueToProto(const hubcore::Value& value) {
+  v1::Value out;
+  ToProto(value, &out);
+  return out;
+}
+
+absl::StatusOr<std::vector<hubcore::Value>> ProtoConversion::ArgumentsFromRequest(
+    const v1::SendRequest& request) {
+  return ArgumentsFrom(request);
+}
+
+absl::StatusOr<std::vector<hubcore::Value>> ProtoConversion::ArgumentsFromRequest(
+    const v1::InvokeClientRequest& request) {
+  return ArgumentsFrom(request);
 }
 
 absl::StatusOr<hubcore::Audience> ProtoConversion::AudienceFromRequest(
@@ -287,6 +345,29 @@ absl::Status ProtoConversion::ValidateGroupRequest(const v1::GroupMembershipRequ
     return RequiredError("group");
   }
   return absl::OkStatus();
+}
+
+absl::Status ProtoConversion::ValidateInvokeClientRequest(const v1::InvokeClientRequest& request) {
+  if (request.hub().empty()) {
+    return RequiredError("hub");
+  }
+  if (request.connection_id().empty()) {
+    return RequiredError("connection_id");
+  }
+  if (request.method().empty()) {
+    return RequiredError("method");
+  }
+  if (request.timeout_ms() > kMaxInvokeClientTimeoutMs) {
+    return absl::InvalidArgumentError(absl::StrCat("timeout_ms: must be at most ",
+                                                   kMaxInvokeClientTimeoutMs, " (10 minutes)"));
+  }
+  return absl::OkStatus();
+}
+
+std::chrono::milliseconds ProtoConversion::InvokeClientTimeout(
+    const v1::InvokeClientRequest& request) {
+  return std::chrono::milliseconds(request.timeout_ms() == 0 ? kDefaultInvokeClientTimeoutMs
+                                                             : request.timeout_ms());
 }
 
 }  // namespace hubgate::services

@@ -117,4 +117,37 @@ grpc::ServerUnaryReactor* PushService::RemoveFromGroup(grpc::CallbackServerConte
                           response);
 }
 
+grpc::ServerUnaryReactor* PushService::InvokeClient(grpc::CallbackServerContext* context,
+                                                    const v1::InvokeClientRequest* request,
+                                                    v1::InvokeClientResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status valid = ProtoConversion::ValidateInvokeClientRequest(*request); !valid.ok()) {
+    return FinishWith(reactor, valid);
+  }
+  absl::StatusOr<std::vector<hubcore::Value>> arguments =
+      ProtoConversion::ArgumentsFromRequest(*request);
+  if (!arguments.ok()) {
+    return FinishWith(reactor, arguments.status());
+  }
+  if (!publisher_.HasHub(request->hub())) {
+    return FinishWith(reactor, HubNotConfigured(request->hub()));
+  }
+  // NotFound, Unavailable and DeadlineExceeded keep their texts; a client's own error is an
+  // answer, not a failed call.
+  publisher_.InvokeClient(
+      request->hub(), request->connection_id(), request->method(), *std::move(arguments),
+      ProtoConversion::InvokeClientTimeout(*request),
+      [reactor, response](absl::StatusOr<hubcore::Publisher::ClientResult> answer) {
+        if (answer.ok()) {
+          if (answer->is_error) {
+            response->set_error(std::move(answer->error));
+          } else {
+            ProtoConversion::ValueToProto(answer->result, response->mutable_result());
+          }
+        }
+        reactor->Finish(ToGrpcStatus(answer.status()));
+      });
+  return reactor;
+}
+
 }  // namespace hubgate::services

@@ -20,6 +20,9 @@ class PushService final : public v1::Push::CallbackService {
   grpc::ServerUnaryReactor* RemoveFromGroup(grpc::CallbackServerContext* context,
                                             const v1::GroupMembershipRequest* request,
                                             v1::GroupMembershipResponse* response) override;
+  grpc::ServerUnaryReactor* InvokeClient(grpc::CallbackServerContext* context,
+                                         const v1::InvokeClientRequest* request,
+                                         v1::InvokeClientResponse* response) override;
 
  private:
   hubcore::Publisher& publisher_;

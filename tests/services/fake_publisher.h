@@ -21,6 +21,13 @@ class FakePublisher final : public hubcore::Publisher {
     hubcore::Audience audience;
     hubcore::SerializedMessageConstSharedPtr message;
   };
+  struct ClientInvocation {
+    std::string hub;
+    std::string connection_id;
+    std::string method;
+    std::vector<hubcore::Value> arguments;
+    std::chrono::milliseconds timeout{0};
+  };
   struct MembershipChange {
     bool add = false;
     std::string hub;
@@ -62,6 +69,19 @@ class FakePublisher final : public hubcore::Publisher {
     ChangeMembership(false, hub, connection_id, group, std::move(done));
   }
 
+  void InvokeClient(const std::string& hub, const std::string& connection_id, std::string method,
+                    std::vector<hubcore::Value> arguments, std::chrono::milliseconds timeout,
+                    ClientResultCallback done) override {
+    absl::StatusOr<ClientResult> result;
+    {
+      std::lock_guard lock(mutex_);
+      client_invocations_.push_back(
+          {hub, connection_id, std::move(method), std::move(arguments), timeout});
+      result = client_result_;
+    }
+    Complete(std::move(done), std::move(result));
+  }
+
   void set_async(bool async) {
     std::lock_guard lock(mutex_);
     async_ = async;
@@ -73,6 +93,14 @@ class FakePublisher final : public hubcore::Publisher {
   void set_found_result(absl::StatusOr<bool> result) {
     std::lock_guard lock(mutex_);
     found_result_ = std::move(result);
+  }
+  void set_client_result(absl::StatusOr<ClientResult> result) {
+    std::lock_guard lock(mutex_);
+    client_result_ = std::move(result);
+  }
+  std::vector<ClientInvocation> client_invocations() const {
+    std::lock_guard lock(mutex_);
+    return client_invocations_;
   }
   std::vector<Published> published() const {
     std::lock_guard lock(mutex_);
@@ -127,8 +155,10 @@ class FakePublisher final : public hubcore::Publisher {
   bool async_ = false;
   absl::StatusOr<uint64_t> publish_result_ = uint64_t{3};
   absl::StatusOr<bool> found_result_ = true;
+  absl::StatusOr<ClientResult> client_result_ = ClientResult{false, hubcore::Value(42), ""};
   std::vector<Published> published_;
   std::vector<MembershipChange> membership_changes_;
+  std::vector<ClientInvocation> client_invocations_;
   int async_completions_ = 0;
   std::vector<std::thread> threads_;
 };

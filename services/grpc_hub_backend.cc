@@ -1,0 +1,276 @@
+#include "services/grpc_hub_backend.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+#include "hubcore/string_view_compat.h"
+#include "hubgate/v1/hub_handler.grpc.pb.h"
+#include "services/backend_call_support.h"
+#include "services/backend_stream_call.h"
+#include "services/backend_unary_call.h"
+#include "services/backend_upload_call.h"
+#include "spdlog/spdlog.h"
+
+namespace hubgate::services {
+namespace {
+
+// Lower-case method name -> method, canonical spelling kept in MethodInfo::name.
+using MethodTable = absl::flat_hash_map<std::string, hubcore::MethodInfo>;
+
+std::string Lower(std::string_view name) { return absl::AsciiStrToLower(AsAbsl(name)); }
+
+std::shared_ptr<const MethodTable> TableFrom(const v1::HubDescription& description,
+                                             const std::string& hub) {
+  auto table = std::make_shared<MethodTable>();
+  for (const v1::MethodDescription& method : description.methods()) {
+    if (method.name().empty()) {
+      spdlog::warn("hub '{}': backend describes a method without a name; ignored", hub);
+      continue;
+    }
+    hubcore::MethodInfo info;
+    info.name = method.name();
+    info.kind = method.kind() == v1::MethodDescription::KIND_STREAM
+                    ? hubcore::MethodInfo::Kind::kStream
+                    : hubcore::MethodInfo::Kind::kInvoke;
+    info.upload_streams = method.upload_streams();
+    auto [it, inserted] = table->try_emplace(Lower(method.name()), std::move(info));
+    if (!inserted) {
+      // .NET forbids overloads; the first spelling wins, as a client cannot tell them apart.
+      spdlog::warn("hub '{}': backend describes '{}' twice (names ignore case); keeping '{}'", hub,
+                   method.name(), it->second.name);
+    }
+  }
+  return table;
+}
+
+// Unary call state shared between the caller and gRPC's callback.
+template <typename Request, typename Response>
+struct UnaryState {
+  grpc::ClientContext context;
+  Request request;
+  Response response;
+};
+
+}  // namespace
+
+class GrpcHubBackend::Impl : public std::enable_shared_from_this<Impl> {
+ public:
+  Impl(BackendChannelSharedPtr backend, std::chrono::milliseconds describe_retry_interval)
+      : backend_(std::move(backend)), describe_retry_interval_(describe_retry_interval) {}
+
+  const BackendChannelSharedPtr& backend() const { return backend_; }
+
+  std::shared_ptr<const MethodTable> table() const {
+    absl::MutexLock lock(&mutex_);
+    return table_;
+  }
+
+  bool WaitForTable(absl::Duration timeout) const {
+    absl::MutexLock lock(&mutex_);
+    return mutex_.AwaitWithTimeout(absl::Condition(this, &Impl::HasTable), timeout);
+  }
+
+  // Starts a Describe unless one is running or the last attempt is too recent.
+  void MaybeDescribe() {
+    const auto now = std::chrono::steady_clock::now();
+    {
+      absl::MutexLock lock(&mutex_);
+      if (describing_ || (attempted_ && now - last_attempt_ < describe_retry_interval_)) {
+        return;
+      }
+      describing_ = true;
+      attempted_ = true;
+      last_attempt_ = now;
+    }
+    StartDescribe();
+  }
+
+ private:
+  bool HasTable() const ABSL_SHARED_LOCKS_REQUIRED(mutex_) { return table_ != nullptr; }
+
+  void StartDescribe() {
+    using State = UnaryState<v1::DescribeRequest, v1::HubDescription>;
+    auto state = std::make_shared<State>();
+    state->request.set_hub(backend_->hub);
+    SetDeadline(state->context, backend_->deadline);
+    backend_->stub->async()->Describe(&state->context, &state->request, &state->response,
+                                      [self = shared_from_this(), state](grpc::Status status) {
+                                        self->OnDescribed(status, state->response);
+                                      });
+  }
+
+  void OnDescribed(const grpc::Status& status, const v1::HubDescription& description) {
+    const std::string& hub = backend_->hub;
+    if (!status.ok()) {
+      bool first_failure = false;
+      {
+        absl::MutexLock lock(&mutex_);
+        describing_ = false;
+        first_failure = !failing_;
+        failing_ = true;
+      }
+      // Retries happen up to once per interval while clients call; log the first one loudly.
+      const std::string text = StatusText(status);
+      if (first_failure) {
+        spdlog::warn("hub '{}': backend {} cannot be described: {}", hub, backend_->target, text);
+      } else {
+        spdlog::debug("hub '{}': backend {} cannot be described: {}", hub, backend_->target, text);
+      }
+      return;
+    }
+    std::shared_ptr<const MethodTable> table = TableFrom(description, hub);
+    spdlog::info("hub '{}': backend {} describes {} method(s)", hub, backend_->target,
+                 table->size());
+    absl::MutexLock lock(&mutex_);
+    describing_ = false;
+    failing_ = false;
+    table_ = std::move(table);
+  }
+
+  const BackendChannelSharedPtr backend_;
+  const std::chrono::milliseconds describe_retry_interval_;
+
+  mutable absl::Mutex mutex_;
+  // Null until the first successful Describe; replaced as a whole, never changed in place.
+  std::shared_ptr<const MethodTable> table_ ABSL_GUARDED_BY(mutex_);
+  bool describing_ ABSL_GUARDED_BY(mutex_) = false;
+  bool attempted_ ABSL_GUARDED_BY(mutex_) = false;
+  bool failing_ ABSL_GUARDED_BY(mutex_) = false;
+  std::chrono::steady_clock::time_point last_attempt_ ABSL_GUARDED_BY(mutex_);
+};
+
+absl::StatusOr<std::unique_ptr<GrpcHubBackend>> GrpcHubBackend::Create(
+    const hubcore::HubOptions& options, const GrpcHubBackendTuning& tuning) {
+  if (options.backend_target.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("hub '", options.name, "': backend_target is empty"));
+  }
+  grpc::ChannelArguments arguments;
+  // A connection of this hub's own, not shared with other hubs' channels to the same target.
+  arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  const int max_backoff_ms = static_cast<int>(std::clamp<int64_t>(
+      tuning.max_reconnect_backoff.count(), 1, std::numeric_limits<int>::max()));
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, max_backoff_ms);
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, std::min(1000, max_backoff_ms));
+
+  auto backend = std::make_shared<BackendChannel>();
+  backend->hub = options.name;
+  backend->target = options.backend_target;
+  backend->deadline = options.backend_deadline;
+  backend->stream_buffer_capacity = options.stream_buffer_capacity;
+  backend->channel = grpc::CreateCustomChannel(options.backend_target,
+                                               grpc::InsecureChannelCredentials(), arguments);
+  backend->stub = v1::HubHandler::NewStub(backend->channel);
+
+  auto impl = std::make_shared<Impl>(std::move(backend), tuning.describe_retry_interval);
+  impl->MaybeDescribe();
+  return std::unique_ptr<GrpcHubBackend>(new GrpcHubBackend(std::move(impl)));
+}
+
+GrpcHubBackend::GrpcHubBackend(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+GrpcHubBackend::~GrpcHubBackend() = default;
+
+std::optional<hubcore::MethodInfo> GrpcHubBackend::FindMethod(std::string_view name) const {
+  std::shared_ptr<const MethodTable> table = impl_->table();
+  if (table == nullptr) {
+    // Backend unknown so far: let the call go out and fail as a backend failure.
+    impl_->MaybeDescribe();
+    hubcore::MethodInfo guess;
+    guess.name = std::string(name);
+    guess.kind = hubcore::MethodInfo::Kind::kInvoke;
+    return guess;
+  }
+  auto it = table->find(Lower(name));
+  if (it == table->end()) {
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+void GrpcHubBackend::OnConnected(const hubcore::CallContext& context, ConnectedCallback done) {
+  struct State : UnaryState<v1::ConnectedRequest, v1::ConnectedResponse> {
+    ConnectedCallback done;
+  };
+  const BackendChannelSharedPtr& backend = impl_->backend();
+  auto state = std::make_shared<State>();
+  state->done = std::move(done);
+  FillCallContext(context, state->request.mutable_context());
+  SetDeadline(state->context, backend->deadline);
+  // The callback holds `backend`, so the channel outlives the call.
+  backend->stub->async()->OnConnected(
+      &state->context, &state->request, &state->response, [backend, state](grpc::Status status) {
+        if (!status.ok()) {
+          std::move(state->done)(
+              absl::Status(static_cast<absl::StatusCode>(status.error_code()), StatusText(status)));
+          return;
+        }
+        std::move(state->done)(std::move(*state->response.mutable_rejection()));
+      });
+}
+
+void GrpcHubBackend::OnDisconnected(const hubcore::CallContext& context, std::string error) {
+  using State = UnaryState<v1::DisconnectedRequest, v1::DisconnectedResponse>;
+  const BackendChannelSharedPtr& backend = impl_->backend();
+  auto state = std::make_shared<State>();
+  FillCallContext(context, state->request.mutable_context());
+  state->request.set_error(std::move(error));
+  SetDeadline(state->context, backend->deadline);
+  backend->stub->async()->OnDisconnected(
+      &state->context, &state->request, &state->response, [backend, state](grpc::Status status) {
+        if (!status.ok()) {
+          spdlog::debug("hub '{}': OnDisconnected for {} failed: {}", backend->hub,
+                        state->request.context().connection_id(), StatusText(status));
+        }
+      });
+}
+
+std::unique_ptr<hubcore::BackendCall> GrpcHubBackend::Invoke(const hubcore::CallContext& context,
+                                                             const hubcore::MethodInfo& method,
+                                                             std::vector<hubcore::Value> arguments,
+                                                             std::string invocation_id,
+                                                             OutcomeCallback done) {
+  return BackendUnaryCall::Start(
+      impl_->backend(), MakeInvokeRequest(context, method, arguments, std::move(invocation_id)),
+      std::move(done));
+}
+
+std::unique_ptr<hubcore::BackendCall> GrpcHubBackend::StreamInvoke(
+    const hubcore::CallContext& context, const hubcore::MethodInfo& method,
+    std::vector<hubcore::Value> arguments, std::string invocation_id, ItemCallback on_item,
+    OutcomeCallback done) {
+  return BackendStreamCall::Start(
+      impl_->backend(), MakeInvokeRequest(context, method, arguments, std::move(invocation_id)),
+      std::move(on_item), std::move(done));
+}
+
+std::unique_ptr<hubcore::BackendCall> GrpcHubBackend::InvokeWithUploads(
+    const hubcore::CallContext& context, const hubcore::MethodInfo& method,
+    std::vector<hubcore::Value> arguments, std::string invocation_id, WritableCallback on_writable,
+    OutcomeCallback done) {
+  return BackendUploadCall::Start(
+      impl_->backend(), MakeInvokeRequest(context, method, arguments, std::move(invocation_id)),
+      method.upload_streams, std::move(on_writable), std::move(done));
+}
+
+bool GrpcHubBackend::HasDescription() const { return impl_->table() != nullptr; }
+
+bool GrpcHubBackend::WaitForDescriptionForTest(std::chrono::milliseconds timeout) const {
+  return impl_->WaitForTable(absl::Milliseconds(timeout.count()));
+}
+
+}  // namespace hubgate::services
