@@ -173,7 +173,8 @@ absl::Status ParseHub(const YAML::Node& node, const std::string& hub_path,
       node, hub_path,
       {"name", "path", "require_auth", "detailed_errors", "max_message_size", "max_queued_bytes",
        "slow_consumer_policy", "handshake_timeout", "keep_alive_interval", "client_timeout",
-       "disconnect_timeout"},
+       "disconnect_timeout", "backend_target", "backend_deadline", "max_parallel_invocations",
+       "stream_buffer_capacity", "forwarded_headers"},
       [&](std::string_view key, const YAML::Node& value, const std::string& path) {
         if (key == "name") {
           if (absl::Status s = ReadString(value, path, hub.name); !s.ok()) return s;
@@ -196,6 +197,33 @@ absl::Status ParseHub(const YAML::Node& node, const std::string& hub_path,
         if (key == "keep_alive_interval") return ReadDuration(value, path, hub.keep_alive_interval);
         if (key == "client_timeout") return ReadDuration(value, path, hub.client_timeout);
         if (key == "disconnect_timeout") return ReadDuration(value, path, hub.disconnect_timeout);
+        if (key == "backend_target") return ReadString(value, path, hub.backend_target);
+        if (key == "backend_deadline") return ReadDuration(value, path, hub.backend_deadline);
+        if (key == "stream_buffer_capacity") {
+          return ReadSize(value, path, hub.stream_buffer_capacity);
+        }
+        if (key == "max_parallel_invocations") {
+          int64_t parallel = 0;
+          if (absl::Status s = ReadInt(value, path, 1, 1024, "expected an integer from 1 to 1024",
+                                       parallel);
+              !s.ok()) {
+            return s;
+          }
+          hub.max_parallel_invocations = static_cast<int>(parallel);
+          return absl::OkStatus();
+        }
+        if (key == "forwarded_headers") {
+          if (!value.IsSequence()) return KeyError(path, value, "expected a list of header names");
+          hub.forwarded_headers.clear();
+          for (size_t i = 0; i < value.size(); ++i) {
+            if (!value[i].IsScalar() || value[i].Scalar().empty()) {
+              return KeyError(absl::StrCat(path, "[", i, "]"), value[i],
+                              "expected a non-empty header name");
+            }
+            hub.forwarded_headers.push_back(value[i].Scalar());
+          }
+          return absl::OkStatus();
+        }
         // slow_consumer_policy
         const std::string policy = value.IsScalar() ? value.Scalar() : "";
         if (policy == "close") {

@@ -3,7 +3,9 @@
 #include <memory>
 #include <string_view>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
+#include "hubcore/hub_backend.h"
 #include "gateway/config.h"
 #include "gateway/connection_registry.h"
 #include "gateway/jwt_authenticator.h"
@@ -20,6 +22,13 @@ struct GatewayContext {
   ConnectionRegistry& registry;
   const JwtAuthenticator* authenticator = nullptr;  // null when no keys are configured
   const StaticFiles* static_files = nullptr;        // null when no static_dir is configured
+  // The backend of each hub that has one (hub name -> backend).
+  absl::flat_hash_map<std::string, hubcore::HubBackend*> backends;
+
+  hubcore::HubBackend* FindBackend(const std::string& hub) const {
+    auto it = backends.find(hub);
+    return it == backends.end() ? nullptr : it->second;
+  }
 
   // The hub mapped at `path` (ASCII case-insensitive, as ASP.NET Core routing), or null.
   const hubcore::HubOptions* FindHubByPath(std::string_view path) const {

@@ -1,6 +1,7 @@
 #include "gateway/gateway_server.h"
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
 #include "gateway/connection_registry.h"
 #include "gateway/gateway_context.h"
 #include "gateway/jwt_authenticator.h"
@@ -48,6 +49,7 @@ struct GatewayServer::Impl {
   ConnectionRegistry registry;
   std::unique_ptr<JwtAuthenticator> authenticator;
   std::unique_ptr<StaticFiles> static_files;
+  std::vector<std::unique_ptr<hubcore::HubBackend>> backends;
   GatewayContext context;
   LocalPublisher publisher;
   std::shared_ptr<Listener> listener;
@@ -59,8 +61,24 @@ GatewayServer::GatewayServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 
 GatewayServer::~GatewayServer() { Shutdown(std::chrono::milliseconds(0)); }
 
-absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayConfig config) {
+absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayConfig config,
+                                                                     BackendFactory make_backend) {
   auto impl = std::make_unique<Impl>(std::move(config));
+  for (const hubcore::HubOptions& hub : impl->config.hubs) {
+    if (hub.backend_target.empty()) {
+      continue;
+    }
+    if (!make_backend) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("hub '", hub.name, "' has a backend, but no backend support was given"));
+    }
+    auto backend = make_backend(hub);
+    if (!backend.ok()) {
+      return backend.status();
+    }
+    impl->context.backends[hub.name] = backend->get();
+    impl->backends.push_back(*std::move(backend));
+  }
   if (impl->config.auth.enabled()) {
     auto authenticator = JwtAuthenticator::Create(impl->config.auth);
     if (!authenticator.ok()) {

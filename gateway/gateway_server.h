@@ -3,7 +3,9 @@
 #include <chrono>
 #include <memory>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
+#include "hubcore/hub_backend.h"
 #include "gateway/config.h"
 #include "hubcore/publisher.h"
 
@@ -13,8 +15,13 @@ namespace hubgate::gateway {
 // local publisher that the Push API drives.
 class GatewayServer {
  public:
+  // Creates the backend of a hub that has a backend_target.
+  using BackendFactory = absl::AnyInvocable<absl::StatusOr<std::unique_ptr<hubcore::HubBackend>>(
+      const hubcore::HubOptions& hub)>;
+
   // Binds the HTTP listener and starts the workers. `config` must be finalized.
-  static absl::StatusOr<std::unique_ptr<GatewayServer>> Start(GatewayConfig config);
+  static absl::StatusOr<std::unique_ptr<GatewayServer>> Start(GatewayConfig config,
+                                                               BackendFactory make_backend = {});
   ~GatewayServer();
 
   int http_port() const;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "boost/url/parse.hpp"
@@ -153,8 +154,24 @@ void HttpSession::HandleWebSocket(Request request, const hubcore::HubOptions& hu
   }
   WebSocketSession::Params params;
   params.hub = &hub;
+  params.backend = context_.FindBackend(hub.name);
+  hubcore::CallContext& call_context = params.context;
+  call_context.hub = hub.name;
+  call_context.transport = "WebSockets";
   if (principal->has_value()) {
-    params.identity.user_id = (*principal)->user_id;
+    call_context.user_id = (*principal)->user_id;
+    call_context.claims = std::move((*principal)->claims);
+  }
+  for (const auto& param : url.params()) {
+    if (param.key != "access_token" && param.key != "id") {
+      call_context.query.emplace_back(param.key, param.value);
+    }
+  }
+  for (const std::string& name : hub.forwarded_headers) {
+    auto header = request.find(name);
+    if (header != request.end()) {
+      call_context.headers.emplace_back(absl::AsciiStrToLower(name), std::string(header->value()));
+    }
   }
   uint32_t owner_index = worker_.index();
   if (std::optional<std::string> token = QueryParam(url, "id")) {
@@ -166,15 +183,15 @@ void HttpSession::HandleWebSocket(Request request, const hubcore::HubOptions& hu
                std::string(entry.status().message()));
       return;
     }
-    params.identity.connection_id = entry->connection_id;
+    call_context.connection_id = entry->connection_id;
     params.token = *token;
     owner_index = entry->worker;
   } else {
     // skipNegotiation: the connection is created on the spot, on this worker.
-    params.identity.connection_id = hubcore::ConnectionId::Make(owner_index, RandomBytes16());
+    call_context.connection_id = hubcore::ConnectionId::Make(owner_index, RandomBytes16());
     params.token = NewRandomToken();
     context_.registry.Add(params.token,
-                          ConnectionRegistry::Entry{params.identity.connection_id, hub.name,
+                          ConnectionRegistry::Entry{call_context.connection_id, hub.name,
                                                     owner_index, {}, /*claimed=*/true});
   }
 

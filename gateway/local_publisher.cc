@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "hubcore/connection_id.h"
+#include "hubcore/hub_errors.h"
 
 namespace hubgate::gateway {
 
@@ -96,6 +97,32 @@ void LocalPublisher::ChangeGroup(const std::string& hub, const std::string& conn
     bool found = add ? index.AddToGroup(connection_id, group)
                      : index.RemoveFromGroup(connection_id, group);
     std::move(done)(found);
+  });
+}
+
+void LocalPublisher::InvokeClient(const std::string& hub, const std::string& connection_id,
+                                  std::string method, std::vector<hubcore::Value> arguments,
+                                  std::chrono::milliseconds timeout, ClientResultCallback done) {
+  if (!HasHub(hub)) {
+    std::move(done)(absl::NotFoundError(absl::StrCat("hub '", hub, "' is not configured")));
+    return;
+  }
+  auto worker_index = hubcore::ConnectionId::WorkerOf(connection_id);
+  if (!worker_index || *worker_index >= workers_.size()) {
+    std::move(done)(absl::NotFoundError(hubcore::ConnectionDoesNotExistText(connection_id)));
+    return;
+  }
+  Worker& worker = workers_.at(*worker_index);
+  worker.Post([&worker, hub, connection_id, method = std::move(method),
+               arguments = std::move(arguments), timeout, done = std::move(done)]() mutable {
+    const hubcore::HubIndex* index = worker.FindIndex(hub);
+    hubcore::ConnectionSink* sink = index ? index->FindConnection(connection_id) : nullptr;
+    if (sink == nullptr) {
+      std::move(done)(absl::NotFoundError(hubcore::ConnectionDoesNotExistText(connection_id)));
+      return;
+    }
+    sink->InvokeClient(std::move(method), std::move(arguments),
+                       std::chrono::steady_clock::now() + timeout, std::move(done));
   });
 }
 

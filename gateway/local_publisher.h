@@ -24,6 +24,9 @@ class LocalPublisher final : public hubcore::Publisher {
                   const std::string& group, FoundCallback done) override;
   void RemoveFromGroup(const std::string& hub, const std::string& connection_id,
                        const std::string& group, FoundCallback done) override;
+  void InvokeClient(const std::string& hub, const std::string& connection_id, std::string method,
+                    std::vector<hubcore::Value> arguments, std::chrono::milliseconds timeout,
+                    ClientResultCallback done) override;
 
  private:
   void ChangeGroup(const std::string& hub, const std::string& connection_id,

@@ -13,6 +13,7 @@
 #include "absl/flags/usage.h"
 #include "gateway/config.h"
 #include "gateway/gateway_server.h"
+#include "services/grpc_hub_backend.h"
 #include "services/grpc_server.h"
 #include "spdlog/spdlog.h"
 
@@ -105,7 +106,16 @@ int main(int argc, char** argv) {
 
   const std::string grpc_listen = config->grpc_listen;
   const std::string port_file = config->port_file;
-  auto gateway = hubgate::gateway::GatewayServer::Start(*std::move(config));
+  auto make_backend = [](const hubgate::hubcore::HubOptions& hub)
+      -> absl::StatusOr<std::unique_ptr<hubgate::hubcore::HubBackend>> {
+    auto backend = hubgate::services::GrpcHubBackend::Create(hub);
+    if (!backend.ok()) {
+      return backend.status();
+    }
+    spdlog::info("hub {}: methods answered by the backend at {}", hub.name, hub.backend_target);
+    return std::unique_ptr<hubgate::hubcore::HubBackend>(*std::move(backend));
+  };
+  auto gateway = hubgate::gateway::GatewayServer::Start(*std::move(config), make_backend);
   if (!gateway.ok()) {
     spdlog::critical("{}", std::string(gateway.status().message()));
     return 1;

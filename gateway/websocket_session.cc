@@ -17,7 +17,8 @@ WebSocketSession::WebSocketSession(tcp::socket socket, Worker& worker, GatewayCo
       worker_(worker),
       context_(context),
       params_(std::move(params)),
-      hub_(params_.identity, *params_.hub, *this, std::chrono::steady_clock::now()) {}
+      hub_(params_.context, *params_.hub, *this, params_.backend,
+           std::chrono::steady_clock::now()) {}
 
 WebSocketSession::~WebSocketSession() = default;
 
@@ -44,17 +45,22 @@ void WebSocketSession::OnAccept(error_code ec) {
     Teardown(ec.message());
     return;
   }
-  spdlog::debug("connection {} opened on hub {} (user '{}')", params_.identity.connection_id,
-                params_.hub->name, params_.identity.user_id);
+  spdlog::debug("connection {} opened on hub {} (user '{}')", connection_id(),
+                params_.hub->name, params_.context.user_id);
   DoRead();
 }
 
 void WebSocketSession::DoRead() {
+  if (read_paused_ || reading_ || torn_down_) {
+    return;
+  }
+  reading_ = true;
   ws_.async_read_some(read_buffer_.prepare(kReadChunk),
                       beast::bind_front_handler(&WebSocketSession::OnRead, shared_from_this()));
 }
 
 void WebSocketSession::OnRead(error_code ec, size_t bytes) {
+  reading_ = false;
   if (ec) {
     // A close handshake (either side's) or our own close ending the read is a clean end.
     const bool clean = ec == websocket::error::closed || close_requested_;
@@ -69,9 +75,20 @@ void WebSocketSession::OnRead(error_code ec, size_t bytes) {
   if (read_buffer_.capacity() > 4 * kReadChunk) {
     read_buffer_.shrink_to_fit();
   }
-  if (!torn_down_) {
-    DoRead();  // keep reading even while closing, to see the peer's close frame
-  }
+  DoRead();  // keep reading even while closing, to see the peer's close frame
+}
+
+void WebSocketSession::ResumeReading() {
+  read_paused_ = false;
+  DoRead();
+}
+
+void WebSocketSession::RunOnConnectionThread(absl::AnyInvocable<void() &&> fn) {
+  worker_.Post([weak = weak_from_this(), fn = std::move(fn)]() mutable {
+    if (auto self = weak.lock()) {
+      std::move(fn)();
+    }
+  });
 }
 
 bool WebSocketSession::Write(hubcore::FrameConstSharedPtr frame, bool bounded) {
@@ -127,6 +144,7 @@ void WebSocketSession::CloseTransport() {
     return;
   }
   close_requested_ = true;
+  ResumeReading();  // the peer's close frame must be read even under back-pressure
   if (!writing_) {
     DoClose();
   }
@@ -155,15 +173,15 @@ void WebSocketSession::Abort(std::string_view why) {
 
 void WebSocketSession::OnHandshakeCompleted() {
   worker_.IndexFor(params_.hub->name)
-      .AddConnection(params_.identity.connection_id, params_.identity.user_id, &hub_);
+      .AddConnection(connection_id(), params_.context.user_id, &hub_);
   routed_ = true;
-  spdlog::debug("connection {} completed the handshake", params_.identity.connection_id);
+  spdlog::debug("connection {} completed the handshake", connection_id());
 }
 
 void WebSocketSession::OnTick(std::chrono::steady_clock::time_point now) {
   if (writing_ && now - write_started_ >= kSendTimeout) {
     spdlog::info("connection {}: a write made no progress for {} s, closing",
-                 params_.identity.connection_id, kSendTimeout.count());
+                 connection_id(), kSendTimeout.count());
     Abort("send timeout");
     return;
   }
@@ -183,14 +201,14 @@ void WebSocketSession::Teardown(std::string_view reason) {
     return;
   }
   torn_down_ = true;
-  hub_.OnTransportClosed();
+  hub_.OnTransportClosed(reason);
   if (routed_) {
-    worker_.IndexFor(params_.hub->name).RemoveConnection(params_.identity.connection_id);
+    worker_.IndexFor(params_.hub->name).RemoveConnection(connection_id());
     routed_ = false;
   }
   context_.registry.Remove(params_.token);
   std::string why = hub_.close_reason().empty() ? std::string(reason) : hub_.close_reason();
-  spdlog::debug("connection {} closed{}{}", params_.identity.connection_id,
+  spdlog::debug("connection {} closed{}{}", connection_id(),
                 why.empty() ? "" : ": ", why);
   queue_.clear();
   if (registered_) {

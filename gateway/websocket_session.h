@@ -22,7 +22,8 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
  public:
   struct Params {
     const hubcore::HubOptions* hub = nullptr;
-    hubcore::ConnectionIdentity identity;
+    hubcore::HubBackend* backend = nullptr;  // null: the hub has no methods
+    hubcore::CallContext context;
     std::string token;  // registry key, removed when the connection ends
   };
 
@@ -36,6 +37,9 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   bool Write(hubcore::FrameConstSharedPtr frame, bool bounded) override;
   void CloseTransport() override;
   void OnHandshakeCompleted() override;
+  void RunOnConnectionThread(absl::AnyInvocable<void() &&> fn) override;
+  void PauseReading() override { read_paused_ = true; }
+  void ResumeReading() override;
 
   // TickedSession
   void OnTick(std::chrono::steady_clock::time_point now) override;
@@ -50,6 +54,7 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   void DoClose();
   void Abort(std::string_view why);
   void Teardown(std::string_view reason);
+  const std::string& connection_id() const { return params_.context.connection_id; }
 
   websocket::stream<beast::tcp_stream> ws_;
   Worker& worker_;
@@ -69,6 +74,8 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   bool registered_ = false;  // in the worker's session set
   bool routed_ = false;      // in the routing index
   bool torn_down_ = false;
+  bool read_paused_ = false;
+  bool reading_ = false;
 };
 
 }  // namespace hubgate::gateway
