@@ -133,9 +133,11 @@ class GrpcHubBackend::Impl : public std::enable_shared_from_this<Impl> {
       return;
     }
     std::shared_ptr<const MethodTable> table = TableFrom(description, hub);
-    spdlog::info("hub '{}': backend {} describes {} method(s)", hub, backend_->target,
-                 table->size());
     absl::MutexLock lock(&mutex_);
+    if (table_ == nullptr || table_->size() != table->size()) {
+      spdlog::info("hub '{}': backend {} describes {} method(s)", hub, backend_->target,
+                   table->size());
+    }
     describing_ = false;
     failing_ = false;
     table_ = std::move(table);
@@ -197,6 +199,9 @@ std::optional<hubcore::MethodInfo> GrpcHubBackend::FindMethod(std::string_view n
   }
   auto it = table->find(Lower(name));
   if (it == table->end()) {
+    // Perhaps the backend was redeployed with new methods: describe it again (rate-limited),
+    // so a new method is known within a retry interval.
+    impl_->MaybeDescribe();
     return std::nullopt;
   }
   return it->second;
