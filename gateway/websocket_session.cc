@@ -78,17 +78,43 @@ void WebSocketSession::OnRead(error_code ec, size_t bytes) {
   DoRead();  // keep reading even while closing, to see the peer's close frame
 }
 
+void WebSocketSession::PauseReading() {
+  read_paused_ = true;
+  // With no read pending, only this reference keeps the session (and its connection) alive.
+  self_while_paused_ = shared_from_this();
+}
+
 void WebSocketSession::ResumeReading() {
   read_paused_ = false;
+  auto keep_alive = std::move(self_while_paused_);
   DoRead();
 }
 
-void WebSocketSession::RunOnConnectionThread(absl::AnyInvocable<void() &&> fn) {
-  worker_.Post([weak = weak_from_this(), fn = std::move(fn)]() mutable {
-    if (auto self = weak.lock()) {
-      std::move(fn)();
-    }
-  });
+namespace {
+// Posts work to the owning worker; it runs only if the session still exists by then.
+class SessionExecutor final : public hubcore::ConnectionExecutor {
+ public:
+  SessionExecutor(Worker& worker, std::weak_ptr<WebSocketSession> session)
+      : worker_(worker), session_(std::move(session)) {}
+  void Run(absl::AnyInvocable<void() &&> fn) override {
+    worker_.Post([session = session_, fn = std::move(fn)]() mutable {
+      if (auto alive = session.lock()) {
+        std::move(fn)();
+      }
+    });
+  }
+
+ private:
+  Worker& worker_;
+  std::weak_ptr<WebSocketSession> session_;
+};
+}  // namespace
+
+hubcore::ConnectionExecutorSharedPtr WebSocketSession::Executor() {
+  if (executor_ == nullptr) {
+    executor_ = std::make_shared<SessionExecutor>(worker_, weak_from_this());
+  }
+  return executor_;
 }
 
 bool WebSocketSession::Write(hubcore::FrameConstSharedPtr frame, bool bounded) {
@@ -211,6 +237,10 @@ void WebSocketSession::Teardown(std::string_view reason) {
   spdlog::debug("connection {} closed{}{}", connection_id(),
                 why.empty() ? "" : ": ", why);
   queue_.clear();
+  if (self_while_paused_) {
+    // Released on a later turn of the loop: the caller may still be inside this object.
+    worker_.Post([keep = std::move(self_while_paused_)] {});
+  }
   if (registered_) {
     registered_ = false;
     worker_.RemoveSession(this);  // last: may finish a shutdown drain

@@ -37,8 +37,8 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   bool Write(hubcore::FrameConstSharedPtr frame, bool bounded) override;
   void CloseTransport() override;
   void OnHandshakeCompleted() override;
-  void RunOnConnectionThread(absl::AnyInvocable<void() &&> fn) override;
-  void PauseReading() override { read_paused_ = true; }
+  hubcore::ConnectionExecutorSharedPtr Executor() override;
+  void PauseReading() override;
   void ResumeReading() override;
 
   // TickedSession
@@ -76,6 +76,9 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   bool torn_down_ = false;
   bool read_paused_ = false;
   bool reading_ = false;
+  // Keeps the session alive while no read is pending (reading paused for back-pressure).
+  std::shared_ptr<WebSocketSession> self_while_paused_;
+  hubcore::ConnectionExecutorSharedPtr executor_;
 };
 
 }  // namespace hubgate::gateway

@@ -86,8 +86,9 @@ absl::Status HubConnection::OnHandshakeRecord(std::string_view record) {
   // The backend decides first, so that a rejection reaches the client's start() as a
   // handshake error.
   state_ = State::kConnecting;
-  backend_->OnConnected(context_, [this](absl::StatusOr<std::string> rejection) {
-    host_.RunOnConnectionThread([this, rejection = std::move(rejection)]() mutable {
+  backend_->OnConnected(context_, [this, executor = host_.Executor()](
+                                      absl::StatusOr<std::string> rejection) {
+    executor->Run([this, rejection = std::move(rejection)]() mutable {
       OnBackendConnected(std::move(rejection));
     });
   });
@@ -277,10 +278,6 @@ bool HubConnection::WriteToClient(const HubMessage& message, bool bounded) {
     return true;
   }
   return OverflowPolicy();
-}
-
-void HubConnection::RunOnConnectionThread(absl::AnyInvocable<void() &&> fn) {
-  host_.RunOnConnectionThread(std::move(fn));
 }
 
 void HubConnection::FailHandshake(std::string_view error) {

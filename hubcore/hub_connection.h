@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "hubcore/connection_executor.h"
 #include "hubcore/connection_sink.h"
 #include "hubcore/hub_backend.h"
 #include "hubcore/hub_options.h"
@@ -29,8 +30,8 @@ class HubConnectionHost {
   virtual void CloseTransport() = 0;
   // The handshake succeeded (and the backend accepted the connection): it may now be routed to.
   virtual void OnHandshakeCompleted() = 0;
-  // Runs fn later on the connection's thread, unless the connection is gone by then.
-  virtual void RunOnConnectionThread(absl::AnyInvocable<void() &&> fn) = 0;
+  // Runs work on the connection's thread while the connection exists; callable from any thread.
+  virtual ConnectionExecutorSharedPtr Executor() = 0;
   // Stop / resume reading from the peer (upload back-pressure).
   virtual void PauseReading() = 0;
   virtual void ResumeReading() = 0;
@@ -73,7 +74,7 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
  private:
   // DispatcherHost
   bool WriteToClient(const HubMessage& message, bool bounded) override;
-  void RunOnConnectionThread(absl::AnyInvocable<void() &&> fn) override;
+  ConnectionExecutorSharedPtr Executor() override { return host_.Executor(); }
   void PauseReading() override { host_.PauseReading(); }
   void ResumeReading() override { host_.ResumeReading(); }
   void FailConnection(std::string detail) override { FailProtocol(detail); }

@@ -76,8 +76,11 @@ void InvocationDispatcher::StartInvocation(PendingInvocation pending) {
   InvocationMessage& message = pending.message;
   const std::optional<std::string> invocation_id = message.invocation_id;
   const std::string method = pending.method.name;
-  auto done = [this, key, invocation_id, method](CallOutcome outcome) {
-    host_.RunOnConnectionThread(
+  // Backend callbacks run on gRPC threads and may outlive this connection: they reach it only
+  // through the executor, which drops the work once the connection is gone.
+  ConnectionExecutorSharedPtr executor = host_.Executor();
+  auto done = [this, executor, key, invocation_id, method](CallOutcome outcome) {
+    executor->Run(
         [this, key, invocation_id, method, outcome = std::move(outcome)]() mutable {
           OnInvocationDone(key, invocation_id, method, std::move(outcome));
         });
@@ -87,8 +90,8 @@ void InvocationDispatcher::StartInvocation(PendingInvocation pending) {
     call = backend_->Invoke(context_, pending.method, std::move(message.arguments),
                             invocation_id.value_or(""), std::move(done));
   } else {
-    auto on_writable = [this] {
-      host_.RunOnConnectionThread([this] { host_.ResumeReading(); });
+    auto on_writable = [this, executor] {
+      executor->Run([this] { host_.ResumeReading(); });
     };
     call = backend_->InvokeWithUploads(context_, pending.method, std::move(message.arguments),
                                        invocation_id.value_or(""), std::move(on_writable),
@@ -180,8 +183,9 @@ void InvocationDispatcher::OnStreamInvocation(StreamInvocationMessage message) {
   }
   const std::string id = message.invocation_id;
   const std::string name = method->name;
-  auto on_item = [this, id](Value item) {
-    host_.RunOnConnectionThread([this, id, item = std::move(item)]() mutable {
+  ConnectionExecutorSharedPtr executor = host_.Executor();
+  auto on_item = [this, executor, id](Value item) {
+    executor->Run([this, id, item = std::move(item)]() mutable {
       if (closed_ || !streams_.contains(id)) {
         return;
       }
@@ -191,8 +195,8 @@ void InvocationDispatcher::OnStreamInvocation(StreamInvocationMessage message) {
       host_.WriteToClient(stream_item, /*bounded=*/true);
     });
   };
-  auto done = [this, id, name](CallOutcome outcome) {
-    host_.RunOnConnectionThread([this, id, name, outcome = std::move(outcome)]() mutable {
+  auto done = [this, executor, id, name](CallOutcome outcome) {
+    executor->Run([this, id, name, outcome = std::move(outcome)]() mutable {
       OnStreamDone(id, name, std::move(outcome));
     });
   };

@@ -9,6 +9,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
+#include "hubcore/connection_executor.h"
 #include "hubcore/hub_backend.h"
 #include "hubcore/hub_message.h"
 #include "hubcore/hub_options.h"
@@ -24,8 +25,8 @@ class DispatcherHost {
   virtual ~DispatcherHost() = default;
   // Writes a message to the client; bounded writes may fail (send queue full).
   virtual bool WriteToClient(const HubMessage& message, bool bounded) = 0;
-  // Runs fn later on the connection's thread, unless the connection is gone by then.
-  virtual void RunOnConnectionThread(absl::AnyInvocable<void() &&> fn) = 0;
+  // Runs work on the connection's thread while the connection exists (held by backend callbacks).
+  virtual ConnectionExecutorSharedPtr Executor() = 0;
   // Upload back-pressure: stop / resume reading from the client.
   virtual void PauseReading() = 0;
   virtual void ResumeReading() = 0;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One command from a fresh Debian 12 machine to a running gateway with a demo page:
-# installs dependencies, builds, and starts hubgate in memory (no Redis) on port 8080.
+# One command from a fresh Debian 12 machine to a running demo: installs dependencies, builds,
+# and starts hubgate in memory (no Redis) with the posts example backend and a demo page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -10,21 +10,26 @@ scripts/build.sh release
 mkdir -p demo/vendor
 cp tests/e2e/node_modules/@microsoft/signalr/dist/browser/signalr.min.js demo/vendor/
 
-HTTP_PORT="${HUBGATE_DEMO_HTTP_PORT:-8080}"
-GRPC_PORT="${HUBGATE_DEMO_GRPC_PORT:-50051}"
-cat <<MSG
+# The posts backend answers the hub's methods (HubHandler on :50061) and offers a REST
+# endpoint (:8090) that turns a write into pushes through the gateway's Push API (:50051).
+build/release/examples/posts/posts-backend --listen=127.0.0.1:50061 \
+  --gateway=127.0.0.1:50051 --http_listen=127.0.0.1:8090 &
+backend_pid=$!
+trap 'kill $backend_pid 2>/dev/null || true' EXIT
 
-hubgate is starting. Open http://localhost:${HTTP_PORT}/ and join group "post-42" on the page,
-then push to it from another terminal:
+cat <<'MSG'
 
-  build/release/cli/hubgate-cli send --server 127.0.0.1:${GRPC_PORT} --hub posts \\
-      --group post-42 --target PostUpdated --json '{"id":42,"title":"Hello from gRPC"}'
+hubgate demo. Open http://localhost:8080/ (in two browser tabs, to see pushes between them):
+subscribe to post 42, send comments, and publish the post from a shell:
 
-  build/release/cli/hubgate-cli send --server 127.0.0.1:${GRPC_PORT} --hub posts --all \\
-      --target PostPublished --json '{"id":7}'
+  curl -X POST http://127.0.0.1:8090/api/posts/42/publish -d '{"title":"Hello from REST"}'
+
+or push directly through the gRPC Push API:
+
+  build/release/cli/hubgate-cli send --hub posts --group post-42 --target PostUpdated \
+      --json '{"id":42,"title":"Hello from gRPC"}'
 
 Press Ctrl+C to stop.
 
 MSG
-exec build/release/gateway/hubgate --http_listen="0.0.0.0:${HTTP_PORT}" \
-  --grpc_listen="0.0.0.0:${GRPC_PORT}" --static_dir=demo
+build/release/gateway/hubgate --config=demo/hubgate-demo.yaml

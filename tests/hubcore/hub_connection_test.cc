@@ -24,8 +24,18 @@ class FakeHost : public HubConnectionHost {
   }
   void CloseTransport() override { ++close_calls; }
   void OnHandshakeCompleted() override { ++handshakes; }
-  void RunOnConnectionThread(absl::AnyInvocable<void() &&> fn) override {
-    posted.push_back(std::move(fn));
+  // Work posted by backend callbacks waits here until the test runs it (as a worker would),
+  // and is dropped if the connection is gone by then.
+  class QueueExecutor : public ConnectionExecutor {
+   public:
+    explicit QueueExecutor(std::vector<absl::AnyInvocable<void() &&>>& queue) : queue_(queue) {}
+    void Run(absl::AnyInvocable<void() &&> fn) override { queue_.push_back(std::move(fn)); }
+
+   private:
+    std::vector<absl::AnyInvocable<void() &&>>& queue_;
+  };
+  ConnectionExecutorSharedPtr Executor() override {
+    return std::make_shared<QueueExecutor>(posted);
   }
   void PauseReading() override { paused = true; }
   void ResumeReading() override { paused = false; }

@@ -35,10 +35,12 @@ function deferred() {
 /**
  * Builds (does not start) a HubConnection.
  * options: accessToken (string) or accessTokenFactory, skipNegotiation (implies WebSockets),
- * transport, reconnect (array of delays for withAutomaticReconnect), serverTimeoutMs.
+ * transport, reconnect (array of delays for withAutomaticReconnect), serverTimeoutMs,
+ * headers (sent on every request, the WebSocket upgrade included).
  */
 function buildConnection(url, options = {}) {
   const httpOptions = {};
+  if (options.headers) httpOptions.headers = options.headers;
   if (options.accessToken !== undefined) {
     const token = options.accessToken;
     httpOptions.accessTokenFactory = () => token;
@@ -154,6 +156,46 @@ function collect(connection, methods) {
         timeoutMs,
         `${count} call(s) of '${method}'`,
       );
+    },
+  };
+}
+
+/**
+ * Subscribes to a stream() result and records it. Returns
+ * {items, subscription, ended (resolves {items, error} on completion or error; times out),
+ * nItems(n) (resolves once n items arrived)}.
+ */
+function subscribeStream(streamResult, { timeoutMs = DEFAULT_TIMEOUT_MS, what = 'stream' } = {}) {
+  const items = [];
+  const end = deferred();
+  const countWaiters = new Set();
+  const subscription = streamResult.subscribe({
+    next: (item) => {
+      items.push(item);
+      for (const w of [...countWaiters]) {
+        if (items.length >= w.n) {
+          countWaiters.delete(w);
+          w.resolve(items.slice());
+        }
+      }
+    },
+    complete: () => end.resolve({ items, error: undefined }),
+    error: (error) => end.resolve({ items, error }),
+  });
+  return {
+    items,
+    subscription,
+    ended: (ms = timeoutMs) => withTimeout(end.promise, ms, `end of ${what}`),
+    nItems(n, ms = timeoutMs) {
+      if (items.length >= n) return Promise.resolve(items.slice());
+      const d = deferred();
+      const w = { n, resolve: d.resolve };
+      countWaiters.add(w);
+      // An early end fails the wait instead of timing out.
+      end.promise.then(({ error }) =>
+        d.reject(new Error(`${what} ended after ${items.length} item(s) (waiting for ${n}): ${error}`)),
+      );
+      return withTimeout(d.promise, ms, `${n} item(s) of ${what}`).finally(() => countWaiters.delete(w));
     },
   };
 }
@@ -426,6 +468,7 @@ module.exports = {
   stopAll,
   waitFor,
   collect,
+  subscribeStream,
   RawClient,
   upgradeStatus,
   negotiate,

@@ -119,7 +119,8 @@ function loadPushService() {
   return pushDefinition;
 }
 
-// A Push API client whose methods return promises: send, addToGroup, removeFromGroup.
+// A Push API client whose methods return promises: send, addToGroup, removeFromGroup,
+// invokeClient.
 function createPushClient(target) {
   const Push = loadPushService();
   const raw = new Push(target, grpc.credentials.createInsecure());
@@ -135,6 +136,7 @@ function createPushClient(target) {
     send: call('Send'),
     addToGroup: call('AddToGroup'),
     removeFromGroup: call('RemoveFromGroup'),
+    invokeClient: call('InvokeClient'),
     close: () => raw.close(),
   };
 }
@@ -145,11 +147,13 @@ function createPushClient(target) {
 const DEFAULT_HUBS = [{ name: 'posts', path: '/hubs/posts' }];
 
 /**
- * Starts hubgate with `config` (written as YAML to a temporary file). Listeners are always on
- * 127.0.0.1 port 0; the ports come from the "ready:" log line.
+ * Starts hubgate with `config` (written as YAML to a temporary file). Listeners are on
+ * 127.0.0.1 port 0 (the ports come from the "ready:" log line), except the Push API when
+ * `grpcListen` is given (e.g. '127.0.0.1:PORT', for a backend started before the gateway).
  */
 async function startGateway({
   config = {},
+  grpcListen = '127.0.0.1:0',
   workers = 2,
   logLevel = 'debug',
   env = {},
@@ -159,7 +163,7 @@ async function startGateway({
   const fullConfig = { ...config };
   if (!fullConfig.hubs) fullConfig.hubs = DEFAULT_HUBS;
   fullConfig.http = { ...(fullConfig.http || {}), listen: '127.0.0.1:0' };
-  fullConfig.grpc = { ...(fullConfig.grpc || {}), listen: '127.0.0.1:0' };
+  fullConfig.grpc = { ...(fullConfig.grpc || {}), listen: grpcListen };
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubgate-e2e-'));
   const configFile = path.join(dir, 'hubgate.yaml');
@@ -179,7 +183,7 @@ async function startGateway({
   const args = [
     `--config=${configFile}`,
     '--http_listen=127.0.0.1:0',
-    '--grpc_listen=127.0.0.1:0',
+    `--grpc_listen=${grpcListen}`,
     `--workers=${workers}`,
     `--log_level=${logLevel}`,
     ...extraArgs,
@@ -345,8 +349,17 @@ function test(name, options, fn) {
   return nodeTest.test(name, options, wrap(fn));
 }
 
+/**
+ * Adds another process (shape {name, process, output, exitCode}) to the set whose log tails a
+ * failing test prints and which is killed when the test file's process exits.
+ */
+function trackProcess(entry) {
+  started.add(entry);
+}
+
 module.exports = {
   startGateway,
+  trackProcess,
   createPushClient,
   test,
   toYaml,

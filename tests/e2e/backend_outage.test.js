@@ -1,0 +1,179 @@
+'use strict';
+// A backend that goes away never takes client connections down: calls fail with the generic
+// text within the deadline, pushes still arrive, and after the backend restarts on the same
+// address calls work again. Also: a gateway started before its backend.
+//
+// Reconnection after a restart depends on gRPC's reconnect back-off (capped at 5 s by the
+// gateway), so "works again" is observed by retrying the call, bounded in time.
+
+const assert = require('node:assert/strict');
+const { before, after } = require('node:test');
+const { startGateway, test } = require('./lib/gateway');
+const {
+  buildConnection,
+  connect,
+  stopAll,
+  subscribeStream,
+  waitFor,
+  withTimeout,
+} = require('./lib/clients');
+const { startTestBackend } = require('./lib/test_backend');
+const { freePort, waitForDescription, eventually } = require('./lib/hub_handler');
+
+const DEADLINE_MS = 2000;
+const INVOKE_ERROR = (m) => `An unexpected error occurred invoking '${m}' on the server.`;
+const STREAM_ERROR = 'An error occurred on the server while streaming results.';
+const HANDSHAKE_ERROR =
+  'Server returned handshake error: An unexpected error occurred during connection handshake.';
+
+let gw;
+let backend; // hub "outage"
+let lateBackend; // hub "late": not running when the gateway starts
+let latePort;
+let conn;
+const extra = [];
+
+before(async () => {
+  backend = await startTestBackend();
+  latePort = await freePort();
+  gw = await startGateway({
+    workers: 2,
+    config: {
+      hubs: [
+        { name: 'outage', path: '/hubs/outage', backend_target: backend.target, backend_deadline: `${DEADLINE_MS}ms` },
+        { name: 'late', path: '/hubs/late', backend_target: `127.0.0.1:${latePort}`, backend_deadline: `${DEADLINE_MS}ms` },
+      ],
+    },
+  });
+  await waitForDescription(gw, 'outage');
+  conn = await connect(gw.hubUrl('/hubs/outage'));
+});
+
+after(async () => {
+  await stopAll([conn, ...extra]);
+  if (gw) await gw.stop();
+  if (backend) await backend.stop();
+  if (lateBackend) await lateBackend.stop();
+});
+
+async function errorOf(promise) {
+  try {
+    const value = await promise;
+    assert.fail(`expected the call to fail, it returned ${JSON.stringify(value)}`);
+  } catch (err) {
+    if (err instanceof assert.AssertionError) throw err;
+    return err.message;
+  }
+  return undefined;
+}
+
+async function startError(connection) {
+  try {
+    await withTimeout(connection.start(), 10000, 'start()');
+  } catch (err) {
+    return err.message;
+  }
+  await connection.stop();
+  return assert.fail('start() must fail');
+}
+
+test('with the backend up: invoke and stream work', async () => {
+  assert.equal(await conn.invoke('Echo', 'up'), 'up');
+  const { items, error } = await subscribeStream(conn.stream('Count', 2)).ended();
+  assert.deepEqual({ items, error }, { items: [0, 1], error: undefined });
+});
+
+test('backend stops: a running stream fails, calls fail fast, the connection stays usable', async () => {
+  const running = subscribeStream(conn.stream('Forever'), { what: 'Forever' });
+  await running.nItems(2);
+
+  await backend.stop();
+
+  const { error: streamEnd } = await running.ended();
+  assert.ok(streamEnd, 'the running stream must end with an error');
+  assert.equal(streamEnd.message, STREAM_ERROR);
+
+  const started = Date.now();
+  assert.equal(await errorOf(conn.invoke('Echo', 'down')), INVOKE_ERROR('Echo'));
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed < DEADLINE_MS + 500, `failed after ${elapsed} ms, deadline ${DEADLINE_MS} ms`);
+
+  const { error: newStreamError, items } = await subscribeStream(conn.stream('Count', 3)).ended();
+  assert.deepEqual(items, []);
+  assert.ok(newStreamError, 'a new stream must fail');
+  assert.equal(newStreamError.message, STREAM_ERROR);
+
+  // The description is kept: unknown methods and wrong kinds are still answered by the gateway.
+  assert.equal(await errorOf(conn.invoke('NoSuchMethod')), "Unknown hub method 'NoSuchMethod'");
+  assert.equal(
+    await errorOf(conn.invoke('Count', 1)),
+    "The client attempted to invoke the streaming 'Count' method with a non-streaming invocation.",
+  );
+
+  // The connection itself is fine: still connected, and a push reaches it.
+  assert.equal(conn.state, 'Connected');
+  const pushed = waitFor(conn, 'Notice');
+  const r = await gw.grpcClient.send({
+    hub: 'outage',
+    method: 'Notice',
+    argumentsJson: '["backend down"]',
+    connectionId: conn.connectionId,
+  });
+  assert.equal(r.queuedConnections, '1');
+  assert.deepEqual(await pushed, ['backend down']);
+});
+
+test('backend down: a new connection fails its handshake with the generic error', async () => {
+  const fresh = buildConnection(gw.hubUrl('/hubs/outage'));
+  assert.equal(await startError(fresh), HANDSHAKE_ERROR);
+  assert.equal(conn.state, 'Connected', 'other connections are not affected');
+});
+
+test('backend restarts on the same address: calls work again on the old connection', async () => {
+  const port = backend.port;
+  await backend.start();
+  assert.equal(backend.port, port);
+  const value = await eventually(() => conn.invoke('Echo', 'back'), {
+    timeoutMs: 15000,
+    what: 'invoke after the backend restarted',
+  });
+  assert.equal(value, 'back');
+  const seen = backend.of('invoke', (e) => e.method === 'Echo' && e.args[0] === 'back');
+  assert.ok(seen.length >= 1);
+  assert.equal(seen[seen.length - 1].context.connectionId, conn.connectionId);
+  const { items, error } = await subscribeStream(conn.stream('Count', 3)).ended();
+  assert.deepEqual({ items, error }, { items: [0, 1, 2], error: undefined });
+  // New connections are accepted again.
+  const fresh = await connect(gw.hubUrl('/hubs/outage'));
+  extra.push(fresh);
+  assert.equal(await fresh.invoke('Echo', 'fresh'), 'fresh');
+});
+
+test('a gateway started before its backend: connects, then describes it once it is up', async () => {
+  const early = buildConnection(gw.hubUrl('/hubs/late'));
+  assert.equal(await startError(early), HANDSHAKE_ERROR);
+
+  lateBackend = await startTestBackend({ port: latePort });
+  const late = await eventually(
+    async () => {
+      const c = buildConnection(gw.hubUrl('/hubs/late'));
+      await withTimeout(c.start(), 5000, 'start() of hub late');
+      return c;
+    },
+    { timeoutMs: 15000, what: 'connecting to hub late after its backend started' },
+  );
+  extra.push(late);
+  assert.equal(await late.invoke('Echo', 'late'), 'late');
+  // Client calls make the gateway retry Describe (at most once a second); then stream methods
+  // and unknown methods are known.
+  await eventually(
+    async () => {
+      await late.invoke('Echo', 'poke');
+      await waitForDescription(gw, 'late', 1);
+    },
+    { timeoutMs: 10000, intervalMs: 250, what: 'the gateway describing hub late' },
+  );
+  const { items, error } = await subscribeStream(late.stream('Count', 2)).ended();
+  assert.deepEqual({ items, error }, { items: [0, 1], error: undefined });
+  assert.equal(await errorOf(late.invoke('Nope')), "Unknown hub method 'Nope'");
+});
