@@ -2,7 +2,7 @@
 # The whole test suite, from a fresh Debian 12 machine: installs dependencies, then
 #  1. release build: unit tests (ctest) and end-to-end tests (the real gateway driven by the
 #     official SignalR client and real gRPC clients, in Node);
-#  2. ASan+UBSan build: unit tests;
+#  2. ASan+UBSan build: unit tests (hubcore, gateway, services);
 #  3. TSan build without gRPC: hubcore and gateway unit tests (Debian's gRPC is not instrumented).
 # Prints one summary line "N passed, M failed" at the end and exits non-zero on any failure.
 set -uo pipefail
@@ -20,10 +20,11 @@ count_ctest() {  # parses "x% tests passed, N tests failed out of T"
   passed=$((passed + total - failed_here)); failed=$((failed + failed_here))
   if ((failed_here > 0 || total == 0)); then failures+=("$name"); fi
 }
-run_ctest() {
+run_ctest() {  # run_ctest PRESET [TARGET...]: build (only the targets, if given), then ctest
   local preset="$1" log="build/ctest-$1.log"
+  shift
   echo "== building $preset"
-  if ! scripts/build.sh "$preset" >"build-$preset.log" 2>&1; then
+  if ! scripts/build.sh "$preset" "$@" >"build-$preset.log" 2>&1; then
     tail -50 "build-$preset.log"; failures+=("build $preset"); failed=$((failed + 1)); return
   fi
   echo "== unit tests ($preset)"
@@ -42,8 +43,9 @@ if [[ -x build/release/gateway/hubgate ]]; then
   passed=$((passed + ${e2e_pass:-0})); failed=$((failed + ${e2e_fail:-1}))
   if [[ "${e2e_fail:-1}" != 0 ]]; then failures+=("end-to-end tests"); fi
 fi
-run_ctest asan
-run_ctest tsan
+# The sanitizer builds only need the unit test binaries.
+run_ctest asan hubcore_tests gateway_tests services_tests
+run_ctest tsan hubcore_tests gateway_tests
 
 echo
 if ((${#failures[@]} > 0)); then echo "failed: ${failures[*]}"; fi
