@@ -15,8 +15,7 @@ const {
   stopAll,
   subscribeStream,
   waitFor,
-  withTimeout,
-} = require('./lib/clients');
+  withTimeout, errorOf } = require('./lib/clients');
 const { startTestBackend } = require('./lib/test_backend');
 const { freePort, waitForDescription, eventually } = require('./lib/hub_handler');
 
@@ -56,16 +55,6 @@ after(async () => {
   if (lateBackend) await lateBackend.stop();
 });
 
-async function errorOf(promise) {
-  try {
-    const value = await promise;
-    assert.fail(`expected the call to fail, it returned ${JSON.stringify(value)}`);
-  } catch (err) {
-    if (err instanceof assert.AssertionError) throw err;
-    return err.message;
-  }
-  return undefined;
-}
 
 async function startError(connection) {
   try {

@@ -9,7 +9,7 @@
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
 const { test } = require('./lib/gateway');
-const { connect, stopAll, rawHubClient, withTimeout } = require('./lib/clients');
+const { connect, stopAll, rawHubClient, withTimeout, errorOf } = require('./lib/clients');
 const { startGatewayWithTestBackend } = require('./lib/test_backend');
 
 const DEADLINE_MS = 1000;
@@ -41,17 +41,6 @@ after(async () => {
   if (backend) await backend.stop();
 });
 
-/** Resolves with the error message of a call that must fail. */
-async function errorOf(promise) {
-  try {
-    const value = await promise;
-    assert.fail(`expected the call to fail, it returned ${JSON.stringify(value)}`);
-  } catch (err) {
-    if (err instanceof assert.AssertionError) throw err;
-    return err.message;
-  }
-  return undefined;
-}
 
 /** The backend's 'invoke' event of this connection and method (the latest one). */
 function lastInvoke(connection, method) {

@@ -9,7 +9,7 @@
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
 const { startGateway, test } = require('./lib/gateway');
-const { buildConnection, connect, collect, mintToken, stopAll, subscribeStream, withTimeout } = require('./lib/clients');
+const { buildConnection, connect, collect, mintToken, stopAll, subscribeStream, withTimeout, errorOf } = require('./lib/clients');
 const { freePort, waitForDescription, eventually, waitUntilGone } = require('./lib/hub_handler');
 const { startExampleBackend, httpJson } = require('./lib/example_backends');
 
@@ -87,16 +87,6 @@ async function since(name) {
   return events.slice(start + 1, end).map((e) => ({ method: e.method, args: e.args }));
 }
 
-async function errorOf(promise) {
-  try {
-    const value = await promise;
-    assert.fail(`expected the call to fail, it returned ${JSON.stringify(value)}`);
-  } catch (err) {
-    if (err instanceof assert.AssertionError) throw err;
-    return err.message;
-  }
-  return undefined;
-}
 
 const stats = async () => {
   const r = await httpJson(`${backend.httpUrl}/api/stats`);

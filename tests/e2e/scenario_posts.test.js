@@ -9,7 +9,7 @@
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
 const { startGateway, test } = require('./lib/gateway');
-const { connect, collect, mintToken, stopAll } = require('./lib/clients');
+const { connect, collect, mintToken, stopAll, errorOf } = require('./lib/clients');
 const { freePort, waitForDescription, waitUntilGone } = require('./lib/hub_handler');
 const { startExampleBackend, httpJson } = require('./lib/example_backends');
 
@@ -76,16 +76,6 @@ async function since(name) {
   return events.slice(start + 1, end).map((e) => ({ method: e.method, args: e.args }));
 }
 
-async function errorOf(promise) {
-  try {
-    const value = await promise;
-    assert.fail(`expected the call to fail, it returned ${JSON.stringify(value)}`);
-  } catch (err) {
-    if (err instanceof assert.AssertionError) throw err;
-    return err.message;
-  }
-  return undefined;
-}
 
 test('the backend describes the posts hub', () => {
   const names = backend.description.methods.map((m) => m.name).sort();

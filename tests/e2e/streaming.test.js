@@ -6,7 +6,7 @@
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
 const { startGateway, test } = require('./lib/gateway');
-const { connect, stopAll, subscribeStream, signalR } = require('./lib/clients');
+const { connect, stopAll, subscribeStream, signalR, errorOf } = require('./lib/clients');
 const { startGatewayWithTestBackend } = require('./lib/test_backend');
 const { waitForDescription } = require('./lib/hub_handler');
 
@@ -33,16 +33,6 @@ after(async () => {
   if (backend) await backend.stop();
 });
 
-async function errorOf(promise) {
-  try {
-    const value = await promise;
-    assert.fail(`expected the call to fail, it returned ${JSON.stringify(value)}`);
-  } catch (err) {
-    if (err instanceof assert.AssertionError) throw err;
-    return err.message;
-  }
-  return undefined;
-}
 
 /** The invocation id the backend saw for the latest stream of `method` on `connection`. */
 async function backendStream(connection, method, after = 0) {

@@ -5,6 +5,7 @@
 
 #include "gtest/gtest.h"
 #include "hubcore/hub_errors.h"
+#include "tests/mocks/fake_connection_host.h"
 
 namespace hubgate::hubcore {
 namespace {
@@ -12,52 +13,8 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-class FakeHost : public HubConnectionHost {
- public:
-  bool Write(FrameConstSharedPtr frame, bool bounded) override {
-    if (bounded && accept_bounded_writes == 0) {
-      return false;
-    }
-    if (bounded) --accept_bounded_writes;
-    written += *frame;
-    return true;
-  }
-  void CloseTransport() override { ++close_calls; }
-  void OnHandshakeCompleted() override { ++handshakes; }
-  // Work posted by backend callbacks waits here until the test runs it (as a worker would),
-  // and is dropped if the connection is gone by then.
-  class QueueExecutor : public ConnectionExecutor {
-   public:
-    explicit QueueExecutor(std::vector<absl::AnyInvocable<void() &&>>& queue) : queue_(queue) {}
-    void Run(absl::AnyInvocable<void() &&> fn) override { queue_.push_back(std::move(fn)); }
+using FakeHost = testing::FakeConnectionHost;
 
-   private:
-    std::vector<absl::AnyInvocable<void() &&>>& queue_;
-  };
-  ConnectionExecutorSharedPtr Executor() override {
-    return std::make_shared<QueueExecutor>(posted);
-  }
-  void PauseReading() override { paused = true; }
-  void ResumeReading() override { paused = false; }
-  // Runs what backend callbacks posted, as the worker's event loop would.
-  void RunPosted() {
-    while (!posted.empty()) {
-      auto fn = std::move(posted.front());
-      posted.erase(posted.begin());
-      std::move(fn)();
-    }
-  }
-
-  // Takes what was written so far.
-  std::string Take() { return std::exchange(written, {}); }
-
-  std::string written;
-  int close_calls = 0;
-  int handshakes = 0;
-  int accept_bounded_writes = 1000;
-  bool paused = false;
-  std::vector<absl::AnyInvocable<void() &&>> posted;
-};
 
 class HubConnectionTest : public ::testing::Test {
  protected:

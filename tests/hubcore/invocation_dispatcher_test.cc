@@ -7,6 +7,7 @@
 
 #include "gtest/gtest.h"
 #include "hubcore/hub_connection.h"
+#include "tests/mocks/fake_connection_host.h"
 #include "tests/mocks/fake_hub_backend.h"
 
 namespace hubgate::hubcore {
@@ -15,46 +16,8 @@ namespace {
 using testing::FakeHubBackend;
 using Kind = MethodInfo::Kind;
 
-class Host : public HubConnectionHost {
- public:
-  bool Write(FrameConstSharedPtr frame, bool bounded) override {
-    if (bounded && full) return false;
-    written += *frame;
-    return true;
-  }
-  void CloseTransport() override { ++closes; }
-  void OnHandshakeCompleted() override { ++routed; }
-  // Work posted by backend callbacks waits here until the test runs it (as a worker would),
-  // and is dropped if the connection is gone by then.
-  class QueueExecutor : public ConnectionExecutor {
-   public:
-    explicit QueueExecutor(std::vector<absl::AnyInvocable<void() &&>>& queue) : queue_(queue) {}
-    void Run(absl::AnyInvocable<void() &&> fn) override { queue_.push_back(std::move(fn)); }
+using Host = testing::FakeConnectionHost;
 
-   private:
-    std::vector<absl::AnyInvocable<void() &&>>& queue_;
-  };
-  ConnectionExecutorSharedPtr Executor() override {
-    return std::make_shared<QueueExecutor>(posted);
-  }
-  void PauseReading() override { paused = true; }
-  void ResumeReading() override { paused = false; }
-  void RunPosted() {
-    while (!posted.empty()) {
-      auto fn = std::move(posted.front());
-      posted.erase(posted.begin());
-      std::move(fn)();
-    }
-  }
-  std::string Take() { return std::exchange(written, {}); }
-
-  std::string written;
-  int closes = 0;
-  int routed = 0;
-  bool paused = false;
-  bool full = false;
-  std::vector<absl::AnyInvocable<void() &&>> posted;
-};
 
 class InvocationDispatcherTest : public ::testing::Test {
  protected:
@@ -102,7 +65,7 @@ TEST_F(InvocationDispatcherTest, ConnectionWaitsForTheBackendAndHoldsEarlyMessag
   std::move(backend_.pending_connect)(std::string());
   host_.RunPosted();
   EXPECT_EQ(host_.Take(), "{}\x1e");
-  EXPECT_EQ(host_.routed, 1);
+  EXPECT_EQ(host_.handshakes, 1);
   ASSERT_EQ(backend_.calls.size(), 1u) << "the held invocation ran after acceptance";
   EXPECT_EQ(backend_.calls[0]->method.name, "Echo") << "canonical name from the backend";
 }
@@ -115,8 +78,8 @@ TEST_F(InvocationDispatcherTest, RejectionIsAHandshakeError) {
   std::move(backend_.pending_connect)(std::string("Unauthenticated."));
   host_.RunPosted();
   EXPECT_EQ(host_.Take(), "{\"error\":\"Unauthenticated.\"}\x1e");
-  EXPECT_EQ(host_.closes, 1);
-  EXPECT_EQ(host_.routed, 0);
+  EXPECT_EQ(host_.close_calls, 1);
+  EXPECT_EQ(host_.handshakes, 0);
   connection_->OnTransportClosed("");
   EXPECT_TRUE(backend_.disconnected.empty()) << "a rejected connection never connected";
 }

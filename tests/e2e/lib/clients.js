@@ -2,6 +2,7 @@
 // Client helpers: the official @microsoft/signalr client, a raw `ws` client for protocol-level
 // tests, negotiate over fetch, and JWT minting. Every wait has a timeout that fails the test.
 
+const assert = require('node:assert/strict');
 const signalR = require('@microsoft/signalr');
 const WebSocket = require('ws');
 const jwt = require('jsonwebtoken');
@@ -457,7 +458,20 @@ function mintToken(sub, secret, opts = {}) {
   return jwt.sign(payload, secret, options);
 }
 
+/** Resolves with the error message of a call that must fail. */
+async function errorOf(promise) {
+  try {
+    const value = await promise;
+    assert.fail(`expected the call to fail, it returned ${JSON.stringify(value)}`);
+  } catch (err) {
+    if (err instanceof assert.AssertionError) throw err;
+    return err.message;
+  }
+  return undefined;
+}
+
 module.exports = {
+  errorOf,
   signalR,
   RS,
   withTimeout,
