@@ -142,5 +142,10 @@ int main(int argc, char** argv) {
   (*gateway)->Shutdown(std::chrono::seconds(5));
   (*grpc)->Shutdown(std::chrono::seconds(2));
   spdlog::info("stopped");
+  spdlog::default_logger()->flush();
+  // The stopped gateway is deliberately not destroyed: calls to hub backends may still complete
+  // on gRPC's threads while the process exits, and their callbacks must find the workers and
+  // sessions they post to intact (the work is queued and never run). The OS reclaims it all.
+  (void)gateway->release();
   return 0;
 }

@@ -85,7 +85,8 @@ test('backend stops: a running stream fails, calls fail fast, the connection sta
   const started = Date.now();
   assert.equal(await errorOf(conn.invoke('Echo', 'down')), INVOKE_ERROR('Echo'));
   const elapsed = Date.now() - started;
-  assert.ok(elapsed < DEADLINE_MS + 500, `failed after ${elapsed} ms, deadline ${DEADLINE_MS} ms`);
+  // Fails within the deadline (with slack for a loaded machine), not after gRPC's long backoff.
+  assert.ok(elapsed < DEADLINE_MS + 3000, `failed after ${elapsed} ms, deadline ${DEADLINE_MS} ms`);
 
   const { error: newStreamError, items } = await subscribeStream(conn.stream('Count', 3)).ended();
   assert.deepEqual(items, []);

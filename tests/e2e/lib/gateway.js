@@ -198,11 +198,13 @@ async function startGateway({
     exitCode: undefined,
     exitSignal: undefined,
     output: '',
+    logWaiters: new Set(),
   };
   started.add(gw);
 
   const exited = new Promise((resolve) => {
-    child.on('exit', (code, signal) => {
+    // 'close' (not 'exit'): the output streams are complete by then.
+    child.on('close', (code, signal) => {
       gw.exitCode = code;
       gw.exitSignal = signal;
       resolve({ code, signal });
@@ -214,6 +216,7 @@ async function startGateway({
     let settled = false;
     const onData = (chunk) => {
       gw.output += chunk.toString('utf8');
+      for (const waiter of [...gw.logWaiters]) waiter();
       if (!settled) {
         const m = READY_RE.exec(gw.output);
         if (m) {
@@ -267,6 +270,24 @@ async function startGateway({
   gw.grpcTarget = `127.0.0.1:${ports.grpc}`;
   gw.grpcClient = createPushClient(gw.grpcTarget);
   gw.logs = () => gw.output;
+  /** Resolves once the gateway's output matches `pattern`; rejects after `timeoutMs`. */
+  gw.waitForLog = (pattern, timeoutMs = 10000) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const m = pattern.exec(gw.output);
+        if (m) {
+          gw.logWaiters.delete(check);
+          clearTimeout(timer);
+          resolve(m);
+        }
+      };
+      const timer = setTimeout(() => {
+        gw.logWaiters.delete(check);
+        reject(new Error(`no log line matching ${pattern} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      gw.logWaiters.add(check);
+      check();
+    });
   gw.logTail = (lines = 60) => gw.output.split('\n').slice(-lines).join('\n');
   gw.hubUrl = (hubPath) => `${gw.httpUrl}${hubPath}`;
 
