@@ -170,6 +170,10 @@ void WebSocketSession::CloseTransport() {
     return;
   }
   close_requested_ = true;
+  // A closing connection is no longer a recipient: by the time the peer sees the close, pushes
+  // no longer count it. Deferred to the next turn of the loop: this may run while the worker
+  // walks the routing index to deliver a push (a queue overflow closes the connection).
+  worker_.Post([self = shared_from_this()] { self->Unroute(); });
   ResumeReading();  // the peer's close frame must be read even under back-pressure
   if (!writing_) {
     DoClose();
@@ -195,6 +199,13 @@ void WebSocketSession::Abort(std::string_view why) {
   beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
   beast::get_lowest_layer(ws_).socket().close(ignored);
   Teardown(why);
+}
+
+void WebSocketSession::Unroute() {
+  if (routed_) {
+    worker_.IndexFor(params_.hub->name).RemoveConnection(connection_id());
+    routed_ = false;
+  }
 }
 
 void WebSocketSession::OnHandshakeCompleted() {
@@ -228,10 +239,7 @@ void WebSocketSession::Teardown(std::string_view reason) {
   }
   torn_down_ = true;
   hub_.OnTransportClosed(reason);
-  if (routed_) {
-    worker_.IndexFor(params_.hub->name).RemoveConnection(connection_id());
-    routed_ = false;
-  }
+  Unroute();
   context_.registry.Remove(params_.token);
   std::string why = hub_.close_reason().empty() ? std::string(reason) : hub_.close_reason();
   spdlog::debug("connection {} closed{}{}", connection_id(),

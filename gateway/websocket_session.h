@@ -54,6 +54,7 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   void DoClose();
   void Abort(std::string_view why);
   void Teardown(std::string_view reason);
+  void Unroute();
   const std::string& connection_id() const { return params_.context.connection_id; }
 
   websocket::stream<beast::tcp_stream> ws_;

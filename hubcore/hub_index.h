@@ -29,7 +29,8 @@ class HubIndex {
   bool RemoveFromGroup(const std::string& connection_id, const std::string& group);
 
   // Calls visit once for each connection in the audience (a connection in several listed groups
-  // or users is visited once) and returns how many were visited.
+  // or users is visited once) and returns how many were visited. `visit` must not add or remove
+  // connections or memberships (defer such changes to a later turn of the worker's loop).
   uint64_t ForEachRecipient(const Audience& audience,
                             absl::FunctionRef<void(ConnectionSink&)> visit) const;
 
