@@ -54,6 +54,7 @@ struct GatewayServer::Impl {
   LocalPublisher publisher;
   std::shared_ptr<Listener> listener;
   net::steady_timer sweep_timer;
+  bool drained = false;
   bool stopped = false;
 };
 
@@ -108,14 +109,27 @@ int GatewayServer::http_port() const { return impl_->listener->port(); }
 
 hubcore::Publisher& GatewayServer::publisher() { return impl_->publisher; }
 
-void GatewayServer::Shutdown(std::chrono::milliseconds deadline) {
+void GatewayServer::Drain(std::chrono::milliseconds deadline) {
+  if (impl_->drained) {
+    return;
+  }
+  impl_->drained = true;
+  impl_->listener->Stop();
+  net::post(impl_->workers.at(0).io_context(), [raw = impl_.get()] { raw->sweep_timer.cancel(); });
+  impl_->workers.Drain(deadline);
+}
+
+void GatewayServer::Stop() {
   if (impl_->stopped) {
     return;
   }
   impl_->stopped = true;
-  impl_->listener->Stop();
-  net::post(impl_->workers.at(0).io_context(), [raw = impl_.get()] { raw->sweep_timer.cancel(); });
-  impl_->workers.Stop(deadline);
+  impl_->workers.Stop();
+}
+
+void GatewayServer::Shutdown(std::chrono::milliseconds deadline) {
+  Drain(deadline);
+  Stop();
 }
 
 }  // namespace hubgate::gateway

@@ -27,7 +27,12 @@ class GatewayServer {
   int http_port() const;
   hubcore::Publisher& publisher();
   // Stops accepting, sends every connection a Close (allowReconnect) and waits up to the
-  // deadline for the connections to end, then stops the workers.
+  // deadline for the connections to end (the rest are aborted). The workers keep running, so
+  // Push API calls still in flight complete.
+  void Drain(std::chrono::milliseconds deadline);
+  // Stops the workers. Call after the Push API stopped calling the publisher.
+  void Stop();
+  // Drain, then Stop.
   void Shutdown(std::chrono::milliseconds deadline);
 
  private:

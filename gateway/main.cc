@@ -124,11 +124,15 @@ int main(int argc, char** argv) {
   if (!grpc.ok()) {
     spdlog::critical("{}", std::string(grpc.status().message()));
     (*gateway)->Shutdown(std::chrono::milliseconds(0));
+    (void)gateway->release();  // see the end of main
     return 1;
   }
   spdlog::info("gRPC Push API listening on port {}", (*grpc)->port());
   if (!port_file.empty() && !WritePortFile(port_file, (*gateway)->http_port(), (*grpc)->port())) {
     spdlog::critical("cannot write port file {}", port_file);
+    (*grpc)->Shutdown(std::chrono::seconds(1));
+    (*gateway)->Shutdown(std::chrono::milliseconds(0));
+    (void)gateway->release();  // see the end of main
     return 1;
   }
 
@@ -138,9 +142,13 @@ int main(int argc, char** argv) {
   int received = 0;
   sigwait(&signals, &received);
   spdlog::info("received {}, shutting down", received == SIGTERM ? "SIGTERM" : "SIGINT");
+  // Order matters: clients get their Close while the workers still run, so Push API calls in
+  // flight (and client-result waits, which end with their connection) complete; only then does
+  // the gRPC server stop, and the workers last.
   (*grpc)->SetServing(false);
-  (*gateway)->Shutdown(std::chrono::seconds(5));
+  (*gateway)->Drain(std::chrono::seconds(5));
   (*grpc)->Shutdown(std::chrono::seconds(2));
+  (*gateway)->Stop();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
   // The stopped gateway is deliberately not destroyed: calls to hub backends may still complete

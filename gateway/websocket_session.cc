@@ -34,8 +34,6 @@ void WebSocketSession::Run(http::request<http::string_body> request) {
   }));
   ws_.read_message_max(0);  // no per-WebSocket-message cap: the hub protocol enforces its own
   ws_.auto_fragment(false);
-  worker_.AddSession(this);
-  registered_ = true;
   ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::OnAccept,
                                                       shared_from_this()));
 }
@@ -45,6 +43,8 @@ void WebSocketSession::OnAccept(error_code ec) {
     Teardown(ec.message());
     return;
   }
+  worker_.AddSession(this);
+  registered_ = true;
   spdlog::debug("connection {} opened on hub {} (user '{}')", connection_id(),
                 params_.hub->name, params_.context.user_id);
   DoRead();
@@ -174,7 +174,9 @@ void WebSocketSession::CloseTransport() {
   // no longer count it. Deferred to the next turn of the loop: this may run while the worker
   // walks the routing index to deliver a push (a queue overflow closes the connection).
   worker_.Post([self = shared_from_this()] { self->Unroute(); });
-  ResumeReading();  // the peer's close frame must be read even under back-pressure
+  // The peer's close frame must be read even under back-pressure. Resumed on a later turn: this
+  // may run inside OnData, whose bytes live in the read buffer.
+  worker_.Post([self = shared_from_this()] { self->ResumeReading(); });
   if (!writing_) {
     DoClose();
   }
@@ -238,6 +240,10 @@ void WebSocketSession::Teardown(std::string_view reason) {
     return;
   }
   torn_down_ = true;
+  // Close the socket whatever state the stream is in: a peer that half-closed while a write is
+  // stuck (zero window) would otherwise keep the descriptor and the queued frames alive.
+  error_code ignored;
+  beast::get_lowest_layer(ws_).socket().close(ignored);
   hub_.OnTransportClosed(reason);
   Unroute();
   context_.registry.Remove(params_.token);

@@ -44,6 +44,7 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   // TickedSession
   void OnTick(std::chrono::steady_clock::time_point now) override;
   void CloseForShutdown() override;
+  void AbortForShutdown() override { Abort("shutdown deadline"); }
 
  private:
   void OnAccept(error_code ec);

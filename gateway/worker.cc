@@ -71,26 +71,48 @@ void Worker::RemoveSession(TickedSession* session) {
   }
 }
 
-void Worker::Stop(std::chrono::milliseconds deadline) {
+void Worker::AddSession(TickedSession* session) {
+  sessions_.insert(session);
+  if (draining_) {
+    // Upgraded while the gateway drains: close it too (on a later turn, not from inside Run).
+    Post([this, session] {
+      if (sessions_.contains(session)) {
+        session->CloseForShutdown();
+      }
+    });
+  }
+}
+
+void Worker::Drain(std::chrono::milliseconds deadline) {
   if (!thread_.joinable()) {
     return;
   }
   std::promise<void> drained;
   auto deadline_timer = std::make_shared<net::steady_timer>(io_context_);
   Post([this, &drained, deadline, deadline_timer] {
+    draining_ = true;
     on_drained_ = [&drained, deadline_timer] {
       deadline_timer->cancel();
       drained.set_value();
     };
     deadline_timer->expires_after(deadline);
     deadline_timer->async_wait([this](error_code ec) {
-      if (!ec && on_drained_) {
-        spdlog::warn("worker {}: {} connection(s) still open at the shutdown deadline", index_,
-                     sessions_.size());
-        auto done = std::move(on_drained_);
-        on_drained_ = nullptr;
-        done();
+      if (ec || !on_drained_) {
+        return;
       }
+      if (!sessions_.empty()) {
+        spdlog::warn("worker {}: aborting {} connection(s) still open at the drain deadline",
+                     index_, sessions_.size());
+      }
+      auto done = std::move(on_drained_);
+      on_drained_ = nullptr;
+      std::vector<TickedSession*> snapshot(sessions_.begin(), sessions_.end());
+      for (TickedSession* session : snapshot) {
+        if (sessions_.contains(session)) {
+          session->AbortForShutdown();
+        }
+      }
+      done();
     });
     std::vector<TickedSession*> snapshot(sessions_.begin(), sessions_.end());
     for (TickedSession* session : snapshot) {
@@ -105,10 +127,21 @@ void Worker::Stop(std::chrono::milliseconds deadline) {
     }
   });
   drained.get_future().wait();
+}
+
+void Worker::Stop() {
+  if (!thread_.joinable()) {
+    return;
+  }
   Post([this] { tick_timer_.cancel(); });
   work_guard_.reset();
   io_context_.stop();
   thread_.join();
+}
+
+void Worker::Stop(std::chrono::milliseconds deadline) {
+  Drain(deadline);
+  Stop();
 }
 
 }  // namespace hubgate::gateway

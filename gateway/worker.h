@@ -21,6 +21,8 @@ class TickedSession {
   virtual void OnTick(std::chrono::steady_clock::time_point now) = 0;
   // Graceful server shutdown: send Close and end the connection.
   virtual void CloseForShutdown() = 0;
+  // The drain deadline passed: drop the connection now.
+  virtual void AbortForShutdown() = 0;
 };
 
 // One event loop on one thread. Each connection lives on one worker for life, and the worker
@@ -33,7 +35,13 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
 
   void Start();
-  // Asks every session to close, runs until they are gone or the deadline passes, then stops.
+  // Asks every session to close and waits until they are gone; at the deadline the rest are
+  // aborted. The loop keeps running (work already posted, e.g. pushes, still completes), and
+  // sessions that appear meanwhile are closed too.
+  void Drain(std::chrono::milliseconds deadline);
+  // Stops the loop and joins the thread.
+  void Stop();
+  // Drain, then Stop.
   void Stop(std::chrono::milliseconds deadline);
 
   uint32_t index() const { return index_; }
@@ -44,7 +52,7 @@ class Worker {
   // The following must be called on the worker's thread.
   hubcore::HubIndex& IndexFor(const std::string& hub) { return indexes_[hub]; }
   const hubcore::HubIndex* FindIndex(const std::string& hub) const;
-  void AddSession(TickedSession* session) { sessions_.insert(session); }
+  void AddSession(TickedSession* session);
   void RemoveSession(TickedSession* session);
   size_t session_count() const { return sessions_.size(); }
 
@@ -58,6 +66,7 @@ class Worker {
   std::thread thread_;
   absl::flat_hash_map<std::string, hubcore::HubIndex> indexes_;
   absl::flat_hash_set<TickedSession*> sessions_;
+  bool draining_ = false;
   // Set while stopping: called once when the last session is gone (or the deadline passed).
   absl::AnyInvocable<void()> on_drained_;
 };

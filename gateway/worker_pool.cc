@@ -20,14 +20,20 @@ void WorkerPool::Start() {
   }
 }
 
-void WorkerPool::Stop(std::chrono::milliseconds deadline) {
-  // Workers close their sessions in parallel: ask all first, then wait for each.
-  std::vector<std::thread> stoppers;
+void WorkerPool::Drain(std::chrono::milliseconds deadline) {
+  // Workers close their sessions in parallel.
+  std::vector<std::thread> drainers;
   for (auto& worker : workers_) {
-    stoppers.emplace_back([&worker, deadline] { worker->Stop(deadline); });
+    drainers.emplace_back([&worker, deadline] { worker->Drain(deadline); });
   }
-  for (auto& stopper : stoppers) {
-    stopper.join();
+  for (auto& drainer : drainers) {
+    drainer.join();
+  }
+}
+
+void WorkerPool::Stop() {
+  for (auto& worker : workers_) {
+    worker->Stop();
   }
 }
 

@@ -16,7 +16,9 @@ class WorkerPool {
   explicit WorkerPool(uint32_t count);
 
   void Start();
-  void Stop(std::chrono::milliseconds deadline);
+  // Drains every worker in parallel (see Worker::Drain), then Stop() ends the loops.
+  void Drain(std::chrono::milliseconds deadline);
+  void Stop();
 
   uint32_t size() const { return static_cast<uint32_t>(workers_.size()); }
   Worker& at(uint32_t index) { return *workers_[index]; }

@@ -86,8 +86,24 @@ absl::Status HubConnection::OnHandshakeRecord(std::string_view record) {
   // The backend decides first, so that a rejection reaches the client's start() as a
   // handshake error.
   state_ = State::kConnecting;
-  backend_->OnConnected(context_, [this, executor = host_.Executor()](
+  connect_decision_ = std::make_shared<ConnectDecision>();
+  backend_->OnConnected(context_, [this, executor = host_.Executor(), backend = backend_,
+                                   decision = connect_decision_, context = context_](
                                       absl::StatusOr<std::string> rejection) {
+    if (rejection.ok() && rejection->empty()) {
+      std::string close_reason;
+      bool closed_meanwhile = false;
+      {
+        absl::MutexLock lock(&decision->mutex);
+        decision->accepted = true;
+        closed_meanwhile = decision->closed;
+        close_reason = decision->close_reason;
+      }
+      if (closed_meanwhile) {
+        backend->OnDisconnected(context, close_reason);  // this connection is gone already
+        return;
+      }
+    }
     executor->Run([this, rejection = std::move(rejection)]() mutable {
       OnBackendConnected(std::move(rejection));
     });
@@ -229,7 +245,14 @@ void HubConnection::OnTransportClosed(std::string_view transport_error) {
     close_reason_ = std::string(transport_error);
   }
   dispatcher_.OnConnectionClosed();
-  if (backend_accepted_) {
+  bool accepted = backend_accepted_;
+  if (!accepted && connect_decision_ != nullptr) {
+    absl::MutexLock lock(&connect_decision_->mutex);
+    connect_decision_->closed = true;
+    connect_decision_->close_reason = close_reason_;
+    accepted = connect_decision_->accepted;  // accepted, but the news had not arrived here yet
+  }
+  if (accepted) {
     backend_->OnDisconnected(context_, close_reason_);
   }
 }

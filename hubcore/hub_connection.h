@@ -6,7 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "hubcore/connection_executor.h"
 #include "hubcore/connection_sink.h"
 #include "hubcore/hub_backend.h"
@@ -104,6 +106,15 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   bool client_timeout_armed_ = false;
   bool wrote_since_tick_ = false;
   bool backend_accepted_ = false;
+  // Shared with the pending OnConnected callback (a gRPC thread): if the connection closes while
+  // the backend decides, whichever side comes second tells the backend of the disconnect.
+  struct ConnectDecision {
+    absl::Mutex mutex;
+    bool accepted ABSL_GUARDED_BY(mutex) = false;
+    bool closed ABSL_GUARDED_BY(mutex) = false;
+    std::string close_reason ABSL_GUARDED_BY(mutex);
+  };
+  std::shared_ptr<ConnectDecision> connect_decision_;
   // Records that arrived while the backend decided on the connection.
   std::vector<std::string> held_records_;
   std::string close_reason_;

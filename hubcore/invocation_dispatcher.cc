@@ -10,6 +10,10 @@ namespace hubgate::hubcore {
 namespace {
 // Invocations waiting for a free slot beyond this are a misbehaving client.
 constexpr size_t kMaxWaitingInvocations = 1024;
+// Backend calls one connection may hold open at once (each is a gRPC stream to the backend).
+constexpr size_t kMaxStreams = 128;
+constexpr int kMaxUploadCalls = 128;
+constexpr std::string_view kTooManyCalls = "Too many concurrent streaming calls on this connection.";
 }  // namespace
 
 InvocationDispatcher::InvocationDispatcher(HubBackend* backend, const CallContext& context,
@@ -55,6 +59,15 @@ void InvocationDispatcher::OnInvocation(InvocationMessage message) {
     }
     return;
   }
+  if (method->upload_streams > 0 && running_upload_calls_ >= kMaxUploadCalls) {
+    if (answered) {
+      Complete(*message.invocation_id,
+               BuildErrorText(InvocationErrorPrefix(method->name), "HubException", kTooManyCalls,
+                              /*detailed_errors=*/true),
+               std::nullopt);
+    }
+    return;
+  }
   PendingInvocation pending{std::move(message), *std::move(method)};
   // Calls with upload streams start at once: the client streams their items right away, and
   // holding them back behind other calls could deadlock the client.
@@ -79,10 +92,11 @@ void InvocationDispatcher::StartInvocation(PendingInvocation pending) {
   // Backend callbacks run on gRPC threads and may outlive this connection: they reach it only
   // through the executor, which drops the work once the connection is gone.
   ConnectionExecutorSharedPtr executor = host_.Executor();
-  auto done = [this, executor, key, invocation_id, method](CallOutcome outcome) {
+  const bool uploads = pending.method.upload_streams > 0;
+  auto done = [this, executor, key, invocation_id, method, uploads](CallOutcome outcome) {
     executor->Run(
-        [this, key, invocation_id, method, outcome = std::move(outcome)]() mutable {
-          OnInvocationDone(key, invocation_id, method, std::move(outcome));
+        [this, key, invocation_id, method, uploads, outcome = std::move(outcome)]() mutable {
+          OnInvocationDone(key, invocation_id, method, uploads, std::move(outcome));
         });
   };
   std::shared_ptr<BackendCall> call;
@@ -93,6 +107,7 @@ void InvocationDispatcher::StartInvocation(PendingInvocation pending) {
     auto on_writable = [this, executor] {
       executor->Run([this] { host_.ResumeReading(); });
     };
+    ++running_upload_calls_;
     call = backend_->InvokeWithUploads(context_, pending.method, std::move(message.arguments),
                                        invocation_id.value_or(""), std::move(on_writable),
                                        std::move(done));
@@ -108,7 +123,11 @@ void InvocationDispatcher::StartInvocation(PendingInvocation pending) {
 
 void InvocationDispatcher::OnInvocationDone(uint64_t key,
                                             const std::optional<std::string>& invocation_id,
-                                            const std::string& method, CallOutcome outcome) {
+                                            const std::string& method, bool uploads,
+                                            CallOutcome outcome) {
+  if (uploads) {
+    --running_upload_calls_;
+  }
   if (auto it = invocations_.find(key); it != invocations_.end()) {
     // Drop the upload bindings of this call.
     for (auto upload = uploads_.begin(); upload != uploads_.end();) {
@@ -173,6 +192,13 @@ void InvocationDispatcher::OnStreamInvocation(StreamInvocationMessage message) {
     Complete(message.invocation_id, InvocationIdInUseText(message.invocation_id), std::nullopt);
     return;
   }
+  if (streams_.size() >= kMaxStreams) {
+    Complete(message.invocation_id,
+             BuildErrorText(InvocationErrorPrefix(method->name), "HubException", kTooManyCalls,
+                            /*detailed_errors=*/true),
+             std::nullopt);
+    return;
+  }
   if (!message.stream_ids.empty()) {
     Complete(message.invocation_id,
              BuildErrorText(InvocationErrorPrefix(method->name), "HubException",
@@ -183,34 +209,48 @@ void InvocationDispatcher::OnStreamInvocation(StreamInvocationMessage message) {
   }
   const std::string id = message.invocation_id;
   const std::string name = method->name;
+  const uint64_t key = next_call_key_++;
   ConnectionExecutorSharedPtr executor = host_.Executor();
-  auto on_item = [this, executor, id](Value item) {
-    executor->Run([this, id, item = std::move(item)]() mutable {
-      if (closed_ || !streams_.contains(id)) {
+  auto on_item = [this, executor, id, key, name](Value item) {
+    executor->Run([this, id, key, name, item = std::move(item)]() mutable {
+      if (closed_ || !IsRunningStream(id, key)) {
         return;
       }
       StreamItemMessage stream_item;
       stream_item.invocation_id = id;
       stream_item.item = std::move(item);
-      host_.WriteToClient(stream_item, /*bounded=*/true);
+      if (!host_.WriteToClient(stream_item, /*bounded=*/true) && !closed_ &&
+          IsRunningStream(id, key)) {
+        // The client does not keep up. Rather than a stream with gaps, end it with an error.
+        auto call = std::move(streams_[id].call);
+        streams_.erase(id);
+        call->Cancel();
+        Complete(id, std::string(kStreamErrorPrefix), std::nullopt);
+      }
     });
   };
-  auto done = [this, executor, id, name](CallOutcome outcome) {
-    executor->Run([this, id, name, outcome = std::move(outcome)]() mutable {
-      OnStreamDone(id, name, std::move(outcome));
+  auto done = [this, executor, id, key, name](CallOutcome outcome) {
+    executor->Run([this, id, key, name, outcome = std::move(outcome)]() mutable {
+      OnStreamDone(id, key, name, std::move(outcome));
     });
   };
-  streams_[id] = backend_->StreamInvoke(context_, *method, std::move(message.arguments), id,
-                                        std::move(on_item), std::move(done));
+  streams_[id] = RunningStream{
+      backend_->StreamInvoke(context_, *method, std::move(message.arguments), id,
+                             std::move(on_item), std::move(done)),
+      key};
 }
 
-void InvocationDispatcher::OnStreamDone(const std::string& invocation_id,
-                                        const std::string& method, CallOutcome outcome) {
+bool InvocationDispatcher::IsRunningStream(const std::string& invocation_id, uint64_t key) const {
   auto it = streams_.find(invocation_id);
-  if (it == streams_.end()) {
-    return;  // cancelled by the client: its Completion was already sent
+  return it != streams_.end() && it->second.key == key;
+}
+
+void InvocationDispatcher::OnStreamDone(const std::string& invocation_id, uint64_t key,
+                                        const std::string& method, CallOutcome outcome) {
+  if (!IsRunningStream(invocation_id, key)) {
+    return;  // cancelled by the client (its Completion was already sent), or an older call
   }
-  streams_.erase(it);
+  streams_.erase(invocation_id);
   if (closed_) {
     return;
   }
@@ -224,7 +264,7 @@ void InvocationDispatcher::OnStreamDone(const std::string& invocation_id,
 
 void InvocationDispatcher::OnCancelInvocation(const CancelInvocationMessage& message) {
   if (auto it = streams_.find(message.invocation_id); it != streams_.end()) {
-    std::shared_ptr<BackendCall> call = std::move(it->second);
+    std::shared_ptr<BackendCall> call = std::move(it->second.call);
     streams_.erase(it);
     call->Cancel();
     // As .NET: the cancelled stream still gets its Completion (the client ignores it).
@@ -308,8 +348,8 @@ void InvocationDispatcher::OnConnectionClosed() {
   }
   closed_ = true;
   waiting_.clear();
-  for (auto& [id, call] : streams_) {
-    call->Cancel();
+  for (auto& [id, stream] : streams_) {
+    stream.call->Cancel();
   }
   streams_.clear();
   for (auto& [id, binding] : uploads_) {

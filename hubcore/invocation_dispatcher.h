@@ -66,6 +66,10 @@ class InvocationDispatcher {
     std::shared_ptr<BackendCall> call;
     uint32_t index = 0;
   };
+  struct RunningStream {
+    std::shared_ptr<BackendCall> call;
+    uint64_t key = 0;  // tells this call's late callbacks from those of an earlier, reused id
+  };
   struct ClientResultWait {
     TimePoint deadline;
     Publisher::ClientResultCallback done;
@@ -73,9 +77,10 @@ class InvocationDispatcher {
 
   void StartInvocation(PendingInvocation pending);
   void OnInvocationDone(uint64_t key, const std::optional<std::string>& invocation_id,
-                        const std::string& method, CallOutcome outcome);
-  void OnStreamDone(const std::string& invocation_id, const std::string& method,
+                        const std::string& method, bool uploads, CallOutcome outcome);
+  void OnStreamDone(const std::string& invocation_id, uint64_t key, const std::string& method,
                     CallOutcome outcome);
+  bool IsRunningStream(const std::string& invocation_id, uint64_t key) const;
   void Complete(const std::string& invocation_id, std::optional<std::string> error,
                 std::optional<Value> result);
   std::string OutcomeErrorText(std::string_view prefix, const std::string& method,
@@ -91,7 +96,8 @@ class InvocationDispatcher {
   uint64_t next_call_key_ = 0;
   absl::flat_hash_map<uint64_t, std::shared_ptr<BackendCall>> invocations_;
   absl::flat_hash_map<std::string, uint64_t> invocation_keys_;  // invocation id -> call key
-  absl::flat_hash_map<std::string, std::shared_ptr<BackendCall>> streams_;
+  absl::flat_hash_map<std::string, RunningStream> streams_;
+  int running_upload_calls_ = 0;
   absl::flat_hash_map<std::string, UploadBinding> uploads_;  // client stream id -> call
   uint64_t next_client_invocation_ = 0;
   absl::flat_hash_map<std::string, ClientResultWait> client_results_;

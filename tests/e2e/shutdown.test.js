@@ -99,3 +99,34 @@ test('SIGTERM with no clients exits 0 promptly', async () => {
   assert.equal(code, 0);
   assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
 });
+
+test('SIGTERM while a Push API call waits for a client result: the call ends, the process exits 0', async () => {
+  const gw = await startGateway({ name: 'shutdown-invoke', workers: 2 });
+  gateways.push(gw);
+  const conn = await connect(gw.hubUrl('/hubs/posts'));
+  open.push(conn);
+  const asked = deferred();
+  // A client whose handler never answers: the wait can only end with the connection.
+  conn.on('NeverAnswers', () => {
+    asked.resolve();
+    return new Promise(() => {});
+  });
+  const connectionId = conn.connectionId;  // the client forgets it once closed
+  const waiting = gw.grpcClient.invokeClient({
+    hub: 'posts',
+    connectionId,
+    method: 'NeverAnswers',
+    timeoutMs: 120000,
+  });
+  const outcome = waiting.then(
+    (value) => ({ value }),
+    (error) => ({ error }),
+  );
+  await withTimeout(asked.promise, 5000, 'the client received the invocation');
+  const code = await gw.stop();
+  assert.equal(code, 0);
+  const { error } = await withTimeout(outcome, 5000, 'the InvokeClient call ended');
+  assert.ok(error, 'the call must fail: the connection closed before answering');
+  assert.equal(error.code, 14, `code ${error.code}: ${error.details}`);
+  assert.equal(error.details, `Connection '${connectionId}' disconnected.`);
+});

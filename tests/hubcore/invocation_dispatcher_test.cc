@@ -84,6 +84,33 @@ TEST_F(InvocationDispatcherTest, RejectionIsAHandshakeError) {
   EXPECT_TRUE(backend_.disconnected.empty()) << "a rejected connection never connected";
 }
 
+TEST_F(InvocationDispatcherTest, ClosedWhileTheBackendDecidesStillReportsTheDisconnect) {
+  CallContext context;
+  context.connection_id = "c9";
+  connection_ = std::make_unique<HubConnection>(context, options_, host_, &backend_, now_);
+  Send("{\"protocol\":\"json\",\"version\":1}");
+  connection_->OnTransportClosed("connection reset");
+  EXPECT_TRUE(backend_.disconnected.empty());
+  std::move(backend_.pending_connect)(std::string());  // the backend accepts, too late
+  ASSERT_EQ(backend_.disconnected.size(), 1u);
+  EXPECT_EQ(backend_.disconnected[0],
+            (std::pair<std::string, std::string>("c9", "connection reset")));
+  host_.RunPosted();
+  EXPECT_EQ(host_.Take(), "") << "no handshake answer on a closed connection";
+}
+
+TEST_F(InvocationDispatcherTest, AcceptedButNotYetDeliveredThenClosedReportsTheDisconnect) {
+  CallContext context;
+  context.connection_id = "c8";
+  connection_ = std::make_unique<HubConnection>(context, options_, host_, &backend_, now_);
+  Send("{\"protocol\":\"json\",\"version\":1}");
+  std::move(backend_.pending_connect)(std::string());  // accepted; the news is still queued
+  connection_->OnTransportClosed("");
+  ASSERT_EQ(backend_.disconnected.size(), 1u);
+  host_.RunPosted();
+  EXPECT_EQ(backend_.disconnected.size(), 1u) << "reported once";
+}
+
 TEST_F(InvocationDispatcherTest, BackendFailureOnConnectIsTheGenericHandshakeError) {
   CallContext context;
   connection_ = std::make_unique<HubConnection>(context, options_, host_, &backend_, now_);
@@ -221,6 +248,37 @@ TEST_F(InvocationDispatcherTest, CancelInvocationCancelsTheBackendAndCompletes) 
   backend_.calls[0]->on_item(Value(int64_t{3}));
   Finish(0, CallOutcome::Failure("CANCELLED"));
   EXPECT_EQ(host_.Take(), "") << "nothing after the cancellation's completion";
+}
+
+TEST_F(InvocationDispatcherTest, AReusedStreamIdIsNotDisturbedByTheCancelledCall) {
+  Connect();
+  Send("{\"type\":4,\"target\":\"Ticks\",\"arguments\":[],\"invocationId\":\"7\"}");
+  Send("{\"type\":5,\"invocationId\":\"7\"}");
+  Send("{\"type\":4,\"target\":\"Ticks\",\"arguments\":[],\"invocationId\":\"7\"}");
+  ASSERT_EQ(backend_.calls.size(), 2u);
+  host_.Take();
+  backend_.calls[0]->on_item(Value("old"));
+  backend_.calls[1]->on_item(Value("new"));
+  Finish(0, CallOutcome::Failure("CANCELLED"));
+  EXPECT_EQ(host_.Take(), "{\"type\":2,\"invocationId\":\"7\",\"item\":\"new\"}\x1e");
+  Finish(1, CallOutcome::Void());
+  EXPECT_EQ(host_.Take(), "{\"type\":3,\"invocationId\":\"7\"}\x1e");
+}
+
+TEST_F(InvocationDispatcherTest, AStreamTheClientCannotKeepUpWithEndsWithAnError) {
+  options_.slow_consumer_policy = SlowConsumerPolicy::kDrop;
+  Connect();
+  Send("{\"type\":4,\"target\":\"Ticks\",\"arguments\":[],\"invocationId\":\"3\"}");
+  host_.accept_bounded_writes = 1;
+  backend_.calls[0]->on_item(Value(int64_t{1}));
+  backend_.calls[0]->on_item(Value(int64_t{2}));
+  backend_.calls[0]->on_item(Value(int64_t{3}));
+  host_.RunPosted();
+  EXPECT_TRUE(backend_.calls[0]->cancelled);
+  EXPECT_EQ(host_.Take(),
+            "{\"type\":2,\"invocationId\":\"3\",\"item\":1}\x1e"
+            "{\"type\":3,\"invocationId\":\"3\",\"error\":\"An error occurred on the server "
+            "while streaming results.\"}\x1e");
 }
 
 TEST_F(InvocationDispatcherTest, DisconnectCancelsStreamsAndReportsTheError) {
