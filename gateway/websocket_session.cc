@@ -51,7 +51,7 @@ void WebSocketSession::OnAccept(error_code ec) {
 }
 
 void WebSocketSession::DoRead() {
-  if (read_paused_ || reading_ || torn_down_) {
+  if (read_paused_ || waiting_for_queue_ || reading_ || torn_down_) {
     return;
   }
   reading_ = true;
@@ -75,6 +75,9 @@ void WebSocketSession::OnRead(error_code ec, size_t bytes) {
   if (read_buffer_.capacity() > 4 * kReadChunk) {
     read_buffer_.shrink_to_fit();
   }
+  if (!close_requested_ && writing_ && queued_bytes_ > 2 * params_.hub->max_queued_bytes) {
+    waiting_for_queue_ = true;  // resumed by OnWrite once the client has read enough
+  }
   DoRead();  // keep reading even while closing, to see the peer's close frame
 }
 
@@ -86,6 +89,9 @@ void WebSocketSession::PauseReading() {
 
 void WebSocketSession::ResumeReading() {
   read_paused_ = false;
+  if (close_requested_) {
+    waiting_for_queue_ = false;  // the peer's close frame must be read
+  }
   auto keep_alive = std::move(self_while_paused_);
   DoRead();
 }
@@ -157,6 +163,10 @@ void WebSocketSession::OnWrite(error_code ec) {
   if (ec) {
     Abort(ec.message());
     return;
+  }
+  if (waiting_for_queue_ && queued_bytes_ <= params_.hub->max_queued_bytes) {
+    waiting_for_queue_ = false;
+    DoRead();
   }
   if (!queue_.empty()) {
     DoWrite();

@@ -77,6 +77,9 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   bool routed_ = false;      // in the routing index
   bool torn_down_ = false;
   bool read_paused_ = false;
+  // Reading stops while replies the client does not read (completions, errors) pile up beyond
+  // twice the queue bound; the write in flight keeps the session alive meanwhile.
+  bool waiting_for_queue_ = false;
   bool reading_ = false;
   // Keeps the session alive while no read is pending (reading paused for back-pressure).
   std::shared_ptr<WebSocketSession> self_while_paused_;

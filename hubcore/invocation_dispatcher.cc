@@ -8,8 +8,9 @@
 namespace hubgate::hubcore {
 
 namespace {
-// Invocations waiting for a free slot beyond this are a misbehaving client.
-constexpr size_t kMaxWaitingInvocations = 1024;
+// Invocations waiting for a free slot beyond this are a misbehaving client (each may hold up to
+// max_message_size bytes of arguments).
+constexpr size_t kMaxWaitingInvocations = 128;
 // Backend calls one connection may hold open at once (each is a gRPC stream to the backend).
 constexpr size_t kMaxStreams = 128;
 constexpr int kMaxUploadCalls = 128;
