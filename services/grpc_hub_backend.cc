@@ -89,10 +89,12 @@ class GrpcHubBackend::Impl : public std::enable_shared_from_this<Impl> {
     const auto now = std::chrono::steady_clock::now();
     {
       absl::MutexLock lock(&mutex_);
-      if (describing_ || (attempted_ && now - last_attempt_ < describe_retry_interval_)) {
+      if (stopping_ || describing_ ||
+          (attempted_ && now - last_attempt_ < describe_retry_interval_)) {
         return;
       }
       describing_ = true;
+      describe_running_ = true;
       attempted_ = true;
       last_attempt_ = now;
     }
@@ -107,11 +109,35 @@ class GrpcHubBackend::Impl : public std::enable_shared_from_this<Impl> {
     auto state = std::make_shared<State>();
     state->request.set_hub(backend_->hub);
     SetDeadline(state->context, backend_->deadline);
-    backend_->stub->async()->Describe(&state->context, &state->request, &state->response,
-                                      [self = shared_from_this(), state](grpc::Status status) {
-                                        self->OnDescribed(status, state->response);
-                                      });
+    {
+      absl::MutexLock lock(&mutex_);
+      describe_context_ = &state->context;
+    }
+    backend_->stub->async()->Describe(
+        &state->context, &state->request, &state->response,
+        [self = shared_from_this(), state](grpc::Status status) mutable {
+          self->OnDescribed(status, state->response);
+          state.reset();  // the call's state is gone before the Describe counts as finished
+          absl::MutexLock lock(&self->mutex_);
+          self->describe_context_ = nullptr;
+          self->describe_running_ = false;
+        });
   }
+
+ public:
+  // No more Describes; cancels a running one and waits (bounded) until its callback finished,
+  // so no Describe callback runs after the backend object is gone.
+  void StopDescribing() {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;
+    if (describe_context_ != nullptr) {
+      describe_context_->TryCancel();
+    }
+    auto finished = [this]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) { return !describe_running_; };
+    mutex_.AwaitWithTimeout(absl::Condition(&finished), absl::Seconds(5));
+  }
+
+ private:
 
   void OnDescribed(const grpc::Status& status, const v1::HubDescription& description) {
     const std::string& hub = backend_->hub;
@@ -150,6 +176,11 @@ class GrpcHubBackend::Impl : public std::enable_shared_from_this<Impl> {
   // Null until the first successful Describe; replaced as a whole, never changed in place.
   std::shared_ptr<const MethodTable> table_ ABSL_GUARDED_BY(mutex_);
   bool describing_ ABSL_GUARDED_BY(mutex_) = false;
+  // True from the start of a Describe until its callback has returned (describing_ is cleared
+  // earlier, when the answer is processed).
+  bool describe_running_ ABSL_GUARDED_BY(mutex_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  grpc::ClientContext* describe_context_ ABSL_GUARDED_BY(mutex_) = nullptr;
   bool attempted_ ABSL_GUARDED_BY(mutex_) = false;
   bool failing_ ABSL_GUARDED_BY(mutex_) = false;
   std::chrono::steady_clock::time_point last_attempt_ ABSL_GUARDED_BY(mutex_);
@@ -185,7 +216,7 @@ absl::StatusOr<std::unique_ptr<GrpcHubBackend>> GrpcHubBackend::Create(
 
 GrpcHubBackend::GrpcHubBackend(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-GrpcHubBackend::~GrpcHubBackend() = default;
+GrpcHubBackend::~GrpcHubBackend() { impl_->StopDescribing(); }
 
 std::optional<hubcore::MethodInfo> GrpcHubBackend::FindMethod(std::string_view name) const {
   std::shared_ptr<const MethodTable> table = impl_->table();
