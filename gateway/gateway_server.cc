@@ -17,7 +17,7 @@ struct GatewayServer::Impl {
   explicit Impl(GatewayConfig config_in)
       : config(std::move(config_in)),
         workers(static_cast<uint32_t>(config.workers)),
-        context{config, workers, registry},
+        context{config, workers, registry, nullptr, nullptr, {}},
         publisher(workers, HubNames(config)),
         sweep_timer(workers.at(0).io_context()) {}
 

@@ -32,13 +32,25 @@ class PublishTally {
   hubcore::Publisher::CountCallback done_;
 };
 
+absl::Status HubNotConfigured(const std::string& hub) {
+  return absl::NotFoundError(absl::StrCat("hub '", hub, "' is not configured"));
+}
+
 }  // namespace
+
+std::optional<uint32_t> LocalPublisher::OwningWorker(std::string_view connection_id) const {
+  auto worker = hubcore::ConnectionId::WorkerOf(connection_id);
+  if (!worker || *worker >= workers_.size()) {
+    return std::nullopt;
+  }
+  return worker;
+}
 
 void LocalPublisher::Publish(const std::string& hub, const hubcore::Audience& audience,
                              hubcore::SerializedMessageConstSharedPtr message,
                              CountCallback done) {
   if (!HasHub(hub)) {
-    std::move(done)(absl::NotFoundError(absl::StrCat("hub '", hub, "' is not configured")));
+    std::move(done)(HubNotConfigured(hub));
     return;
   }
   // Which workers can hold a recipient: all of them, except for connection-id audiences.
@@ -46,8 +58,7 @@ void LocalPublisher::Publish(const std::string& hub, const hubcore::Audience& au
   if (audience.kind == hubcore::Audience::Kind::kConnections) {
     std::vector<bool> wanted(workers_.size(), false);
     for (const std::string& id : audience.names) {
-      auto worker = hubcore::ConnectionId::WorkerOf(id);
-      if (worker && *worker < workers_.size()) {
+      if (auto worker = OwningWorker(id)) {
         wanted[*worker] = true;
       }
     }
@@ -83,11 +94,11 @@ void LocalPublisher::Publish(const std::string& hub, const hubcore::Audience& au
 void LocalPublisher::ChangeGroup(const std::string& hub, const std::string& connection_id,
                                  const std::string& group, bool add, FoundCallback done) {
   if (!HasHub(hub)) {
-    std::move(done)(absl::NotFoundError(absl::StrCat("hub '", hub, "' is not configured")));
+    std::move(done)(HubNotConfigured(hub));
     return;
   }
-  auto worker_index = hubcore::ConnectionId::WorkerOf(connection_id);
-  if (!worker_index || *worker_index >= workers_.size()) {
+  auto worker_index = OwningWorker(connection_id);
+  if (!worker_index) {
     std::move(done)(false);
     return;
   }
@@ -104,11 +115,11 @@ void LocalPublisher::InvokeClient(const std::string& hub, const std::string& con
                                   std::string method, std::vector<hubcore::Value> arguments,
                                   std::chrono::milliseconds timeout, ClientResultCallback done) {
   if (!HasHub(hub)) {
-    std::move(done)(absl::NotFoundError(absl::StrCat("hub '", hub, "' is not configured")));
+    std::move(done)(HubNotConfigured(hub));
     return;
   }
-  auto worker_index = hubcore::ConnectionId::WorkerOf(connection_id);
-  if (!worker_index || *worker_index >= workers_.size()) {
+  auto worker_index = OwningWorker(connection_id);
+  if (!worker_index) {
     std::move(done)(absl::NotFoundError(hubcore::ConnectionDoesNotExistText(connection_id)));
     return;
   }

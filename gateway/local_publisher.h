@@ -1,6 +1,9 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/container/flat_hash_set.h"
 #include "gateway/worker_pool.h"
@@ -29,6 +32,8 @@ class LocalPublisher final : public hubcore::Publisher {
                     ClientResultCallback done) override;
 
  private:
+  // The worker encoded in a connection id, if it is a well-formed id of this gateway.
+  std::optional<uint32_t> OwningWorker(std::string_view connection_id) const;
   void ChangeGroup(const std::string& hub, const std::string& connection_id,
                    const std::string& group, bool add, FoundCallback done);
 

@@ -51,23 +51,33 @@ void Worker::ScheduleTick() {
       return;
     }
     const auto now = std::chrono::steady_clock::now();
-    // A session may remove itself while ticking; iterate over a snapshot.
-    std::vector<TickedSession*> snapshot(sessions_.begin(), sessions_.end());
-    for (TickedSession* session : snapshot) {
-      if (sessions_.contains(session)) {
-        session->OnTick(now);
-      }
-    }
+    ForEachSession([now](TickedSession& session) { session.OnTick(now); });
     ScheduleTick();
   });
 }
 
-void Worker::RemoveSession(TickedSession* session) {
-  sessions_.erase(session);
-  if (sessions_.empty() && on_drained_) {
+void Worker::ForEachSession(absl::FunctionRef<void(TickedSession&)> fn) {
+  // A session may remove itself (or others) from the set; walk a snapshot.
+  std::vector<TickedSession*> snapshot(sessions_.begin(), sessions_.end());
+  for (TickedSession* session : snapshot) {
+    if (sessions_.contains(session)) {
+      fn(*session);
+    }
+  }
+}
+
+void Worker::FinishDrain() {
+  if (on_drained_) {
     auto drained = std::move(on_drained_);
     on_drained_ = nullptr;
     drained();
+  }
+}
+
+void Worker::RemoveSession(TickedSession* session) {
+  sessions_.erase(session);
+  if (sessions_.empty()) {
+    FinishDrain();
   }
 }
 
@@ -104,26 +114,12 @@ void Worker::Drain(std::chrono::milliseconds deadline) {
         spdlog::warn("worker {}: aborting {} connection(s) still open at the drain deadline",
                      index_, sessions_.size());
       }
-      auto done = std::move(on_drained_);
-      on_drained_ = nullptr;
-      std::vector<TickedSession*> snapshot(sessions_.begin(), sessions_.end());
-      for (TickedSession* session : snapshot) {
-        if (sessions_.contains(session)) {
-          session->AbortForShutdown();
-        }
-      }
-      done();
+      ForEachSession([](TickedSession& session) { session.AbortForShutdown(); });
+      FinishDrain();
     });
-    std::vector<TickedSession*> snapshot(sessions_.begin(), sessions_.end());
-    for (TickedSession* session : snapshot) {
-      if (sessions_.contains(session)) {
-        session->CloseForShutdown();
-      }
-    }
-    if (sessions_.empty() && on_drained_) {
-      auto done = std::move(on_drained_);
-      on_drained_ = nullptr;
-      done();
+    ForEachSession([](TickedSession& session) { session.CloseForShutdown(); });
+    if (sessions_.empty()) {
+      FinishDrain();
     }
   });
   drained.get_future().wait();
@@ -137,11 +133,6 @@ void Worker::Stop() {
   work_guard_.reset();
   io_context_.stop();
   thread_.join();
-}
-
-void Worker::Stop(std::chrono::milliseconds deadline) {
-  Drain(deadline);
-  Stop();
 }
 
 }  // namespace hubgate::gateway

@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/functional/any_invocable.h"
+#include "absl/functional/function_ref.h"
 #include "gateway/net.h"
 #include "hubcore/hub_index.h"
 
@@ -41,8 +42,6 @@ class Worker {
   void Drain(std::chrono::milliseconds deadline);
   // Stops the loop and joins the thread.
   void Stop();
-  // Drain, then Stop.
-  void Stop(std::chrono::milliseconds deadline);
 
   uint32_t index() const { return index_; }
   net::io_context& io_context() { return io_context_; }
@@ -58,6 +57,9 @@ class Worker {
 
  private:
   void ScheduleTick();
+  void ForEachSession(absl::FunctionRef<void(TickedSession&)> fn);
+  // Runs and clears on_drained_, if set.
+  void FinishDrain();
 
   uint32_t index_;
   net::io_context io_context_;

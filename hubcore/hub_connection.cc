@@ -270,14 +270,14 @@ void HubConnection::Deliver(const SerializedMessage& message) {
   if (state_ != State::kConnected) {
     return;
   }
-  if (host_.Write(message.FrameFor(protocol_), /*bounded=*/true)) {
-    wrote_since_tick_ = true;
-    return;
-  }
-  OverflowPolicy();
+  WriteBounded(message.FrameFor(protocol_));
 }
 
-bool HubConnection::OverflowPolicy() {
+bool HubConnection::WriteBounded(FrameConstSharedPtr frame) {
+  if (host_.Write(std::move(frame), /*bounded=*/true)) {
+    wrote_since_tick_ = true;
+    return true;
+  }
   if (options_.slow_consumer_policy == SlowConsumerPolicy::kDrop) {
     return false;  // best-effort hub: the message is dropped, the connection stays
   }
@@ -296,11 +296,7 @@ bool HubConnection::WriteToClient(const HubMessage& message, bool bounded) {
     WriteMessage(message);
     return true;
   }
-  if (host_.Write(EncodeFrame(message, protocol_), /*bounded=*/true)) {
-    wrote_since_tick_ = true;
-    return true;
-  }
-  return OverflowPolicy();
+  return WriteBounded(EncodeFrame(message, protocol_));
 }
 
 void HubConnection::FailHandshake(std::string_view error) {

@@ -90,7 +90,9 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   void FailProtocol(std::string_view detail);
   void WriteControlFrame(FrameConstSharedPtr frame);
   void WriteMessage(const HubMessage& message);
-  bool OverflowPolicy();
+  // Queues a pushed message or stream item within the send-queue bound; on overflow applies
+  // the slow-consumer policy and returns false.
+  bool WriteBounded(FrameConstSharedPtr frame);
 
   CallContext context_;
   const HubOptions& options_;

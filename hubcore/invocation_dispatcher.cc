@@ -155,7 +155,7 @@ void InvocationDispatcher::OnInvocationDone(uint64_t key,
       case CallOutcome::Kind::kHubError:
       case CallOutcome::Kind::kFailure:
         Complete(*invocation_id,
-                 OutcomeErrorText(InvocationErrorPrefix(method), method, outcome), std::nullopt);
+                 OutcomeErrorText(InvocationErrorPrefix(method), outcome), std::nullopt);
         break;
     }
   }
@@ -168,9 +168,7 @@ void InvocationDispatcher::OnInvocationDone(uint64_t key,
 }
 
 std::string InvocationDispatcher::OutcomeErrorText(std::string_view prefix,
-                                                   const std::string& method,
                                                    const CallOutcome& outcome) const {
-  (void)method;
   if (outcome.kind == CallOutcome::Kind::kHubError) {
     // A HubException's message always reaches the client.
     return BuildErrorText(prefix, "HubException", outcome.message, /*detailed_errors=*/true);
@@ -209,11 +207,10 @@ void InvocationDispatcher::OnStreamInvocation(StreamInvocationMessage message) {
     return;
   }
   const std::string id = message.invocation_id;
-  const std::string name = method->name;
   const uint64_t key = next_call_key_++;
   ConnectionExecutorSharedPtr executor = host_.Executor();
-  auto on_item = [this, executor, id, key, name](Value item) {
-    executor->Run([this, id, key, name, item = std::move(item)]() mutable {
+  auto on_item = [this, executor, id, key](Value item) {
+    executor->Run([this, id, key, item = std::move(item)]() mutable {
       if (closed_ || !IsRunningStream(id, key)) {
         return;
       }
@@ -230,9 +227,9 @@ void InvocationDispatcher::OnStreamInvocation(StreamInvocationMessage message) {
       }
     });
   };
-  auto done = [this, executor, id, key, name](CallOutcome outcome) {
-    executor->Run([this, id, key, name, outcome = std::move(outcome)]() mutable {
-      OnStreamDone(id, key, name, std::move(outcome));
+  auto done = [this, executor, id, key](CallOutcome outcome) {
+    executor->Run([this, id, key, outcome = std::move(outcome)]() mutable {
+      OnStreamDone(id, key, std::move(outcome));
     });
   };
   streams_[id] = RunningStream{
@@ -247,7 +244,7 @@ bool InvocationDispatcher::IsRunningStream(const std::string& invocation_id, uin
 }
 
 void InvocationDispatcher::OnStreamDone(const std::string& invocation_id, uint64_t key,
-                                        const std::string& method, CallOutcome outcome) {
+                                        CallOutcome outcome) {
   if (!IsRunningStream(invocation_id, key)) {
     return;  // cancelled by the client (its Completion was already sent), or an older call
   }
@@ -257,7 +254,7 @@ void InvocationDispatcher::OnStreamDone(const std::string& invocation_id, uint64
   }
   if (outcome.kind == CallOutcome::Kind::kHubError ||
       outcome.kind == CallOutcome::Kind::kFailure) {
-    Complete(invocation_id, OutcomeErrorText(kStreamErrorPrefix, method, outcome), std::nullopt);
+    Complete(invocation_id, OutcomeErrorText(kStreamErrorPrefix, outcome), std::nullopt);
     return;
   }
   Complete(invocation_id, std::nullopt, std::nullopt);

@@ -78,13 +78,11 @@ class InvocationDispatcher {
   void StartInvocation(PendingInvocation pending);
   void OnInvocationDone(uint64_t key, const std::optional<std::string>& invocation_id,
                         const std::string& method, bool uploads, CallOutcome outcome);
-  void OnStreamDone(const std::string& invocation_id, uint64_t key, const std::string& method,
-                    CallOutcome outcome);
+  void OnStreamDone(const std::string& invocation_id, uint64_t key, CallOutcome outcome);
   bool IsRunningStream(const std::string& invocation_id, uint64_t key) const;
   void Complete(const std::string& invocation_id, std::optional<std::string> error,
                 std::optional<Value> result);
-  std::string OutcomeErrorText(std::string_view prefix, const std::string& method,
-                               const CallOutcome& outcome) const;
+  std::string OutcomeErrorText(std::string_view prefix, const CallOutcome& outcome) const;
 
   HubBackend* backend_;
   const CallContext& context_;
