@@ -1,6 +1,7 @@
 #include "hubcore/serialized_message.h"
 
 #include "hubcore/json_hub_protocol.h"
+#include "hubcore/messagepack_hub_protocol.h"
 
 namespace hubgate::hubcore {
 
@@ -11,8 +12,7 @@ FrameConstSharedPtr EncodeFrame(const HubMessage& message, HubProtocol protocol)
       JsonHubProtocol::Write(message, &bytes);
       break;
     case HubProtocol::kMessagePack:
-      // The MessagePack codec arrives with its own issue; the handshake refuses the protocol
-      // until then, so no connection can ask for this frame.
+      MessagePackHubProtocol::Write(message, &bytes);
       break;
   }
   return MakeFrame(std::move(bytes));
