@@ -61,6 +61,8 @@ bool IsLogLevel(absl::string_view level) {
          level == "error";
 }
 
+bool IsLogFormat(absl::string_view format) { return format == "text" || format == "json"; }
+
 // Calls `fn` for every entry of the mapping `node`; unknown and repeated keys are errors.
 absl::Status ForEachKey(
     const YAML::Node& node, const std::string& path, std::initializer_list<std::string_view> keys,
@@ -243,7 +245,8 @@ absl::Status ParseHub(const YAML::Node& node, const std::string& hub_path,
 
 absl::Status ParseRoot(const YAML::Node& root, GatewayConfig& config) {
   return ForEachKey(
-      root, "", {"http", "grpc", "workers", "log", "port_file", "auth", "hubs"},
+      root, "",
+      {"http", "grpc", "admin", "workers", "log", "shutdown", "port_file", "auth", "hubs"},
       [&](std::string_view key, const YAML::Node& value, const std::string& path) {
         if (key == "http") {
           return ForEachKey(value, path, {"listen", "static_dir"},
@@ -258,15 +261,38 @@ absl::Status ParseRoot(const YAML::Node& root, GatewayConfig& config) {
                               return ReadListen(v, p, config.grpc_listen);
                             });
         }
-        if (key == "log") {
-          return ForEachKey(value, path, {"level"},
+        if (key == "admin") {
+          return ForEachKey(value, path, {"listen"},
                             [&](std::string_view, const YAML::Node& v, const std::string& p) {
-                              if (absl::Status s = ReadString(v, p, config.log_level); !s.ok())
-                                return s;
-                              if (!IsLogLevel(config.log_level)) {
-                                return KeyError(p, v, "expected trace, debug, info, warn or error");
+                              if (v.IsScalar() && v.Scalar().empty()) {
+                                config.admin_listen.clear();  // "" turns the endpoint off
+                                return absl::OkStatus();
                               }
-                              return absl::OkStatus();
+                              return ReadListen(v, p, config.admin_listen);
+                            });
+        }
+        if (key == "log") {
+          return ForEachKey(
+              value, path, {"level", "format"},
+              [&](std::string_view k, const YAML::Node& v, const std::string& p) {
+                if (k == "format") {
+                  if (absl::Status s = ReadString(v, p, config.log_format); !s.ok()) return s;
+                  if (!IsLogFormat(config.log_format)) return KeyError(p, v, "expected text or json");
+                  return absl::OkStatus();
+                }
+                if (absl::Status s = ReadString(v, p, config.log_level); !s.ok()) return s;
+                if (!IsLogLevel(config.log_level)) {
+                  return KeyError(p, v, "expected trace, debug, info, warn or error");
+                }
+                return absl::OkStatus();
+              });
+        }
+        if (key == "shutdown") {
+          return ForEachKey(value, path, {"drain_window", "deadline"},
+                            [&](std::string_view k, const YAML::Node& v, const std::string& p) {
+                              return ReadDuration(v, p,
+                                                  k == "deadline" ? config.shutdown.deadline
+                                                                  : config.shutdown.drain_window);
                             });
         }
         if (key == "workers") {
@@ -401,6 +427,28 @@ absl::Status FinalizeConfig(GatewayConfig& config) {
       *field = v;
     }
   }
+  if (const char* v = GetEnv("HUBGATE_ADMIN_LISTEN")) {
+    if (std::string problem = ListenProblem(v); !problem.empty()) {
+      return EnvError("HUBGATE_ADMIN_LISTEN", problem);
+    }
+    config.admin_listen = v;
+  }
+  if (const char* v = GetEnv("HUBGATE_LOG_FORMAT")) {
+    if (!IsLogFormat(v)) return EnvError("HUBGATE_LOG_FORMAT", "expected text or json");
+    config.log_format = v;
+  }
+  for (auto [name, field] :
+       {std::pair{"HUBGATE_SHUTDOWN_DRAIN_WINDOW", &config.shutdown.drain_window},
+        std::pair{"HUBGATE_SHUTDOWN_DEADLINE", &config.shutdown.deadline}}) {
+    if (const char* v = GetEnv(name)) {
+      absl::Duration d;
+      if (!absl::ParseDuration(v, &d) || d <= absl::ZeroDuration() ||
+          d == absl::InfiniteDuration()) {
+        return EnvError(name, "expected a positive duration such as 15s");
+      }
+      *field = absl::ToChronoMilliseconds(d);
+    }
+  }
   if (const char* v = GetEnv("HUBGATE_LOG_LEVEL")) {
     if (!IsLogLevel(v))
       return EnvError("HUBGATE_LOG_LEVEL", "expected trace|debug|info|warn|error");
@@ -433,8 +481,21 @@ absl::Status FinalizeConfig(GatewayConfig& config) {
   if (std::string problem = ListenProblem(config.grpc_listen); !problem.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("grpc.listen: ", problem));
   }
+  if (!config.admin_listen.empty()) {
+    if (std::string problem = ListenProblem(config.admin_listen); !problem.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("admin.listen: ", problem));
+    }
+  }
   if (!IsLogLevel(config.log_level)) {
     return absl::InvalidArgumentError("log.level: expected trace, debug, info, warn or error");
+  }
+  if (!IsLogFormat(config.log_format)) {
+    return absl::InvalidArgumentError("log.format: expected text or json");
+  }
+  if (config.shutdown.drain_window >= config.shutdown.deadline) {
+    return absl::InvalidArgumentError(
+        "shutdown.drain_window: must be shorter than shutdown.deadline (the connections need "
+        "time to close after the last Close is sent)");
   }
   if (config.workers < 0 || config.workers > kMaxWorkers) {
     return absl::InvalidArgumentError("workers: expected an integer in 0..256");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,12 +22,25 @@ struct AuthConfig {
   bool enabled() const { return !hs256_secret.empty() || !rs256_public_key_pem.empty(); }
 };
 
+// Graceful shutdown on SIGTERM (see docs/operations.md).
+struct ShutdownConfig {
+  // Close frames (allowReconnect) are spread evenly over this window, so that a rollout does not
+  // send every client to the other replicas at the same instant.
+  std::chrono::milliseconds drain_window{10000};
+  // The process exits by then, counted from the signal; connections still open are aborted.
+  std::chrono::milliseconds deadline{25000};
+};
+
 struct GatewayConfig {
   std::string http_listen = "0.0.0.0:8080";   // host:port; port 0 picks a free port
   std::string grpc_listen = "0.0.0.0:50051";
   int workers = 0;                             // 0: one per hardware thread
   std::string static_dir;                      // served at "/" when set (the demo page)
   std::string log_level = "info";
+  std::string log_format = "text";            // text | json (one JSON object per line)
+  // Admin HTTP endpoint: /metrics (Prometheus), /healthz, /readyz. Empty: off.
+  std::string admin_listen = "0.0.0.0:9090";
+  ShutdownConfig shutdown;
   std::string port_file;  // when set, the bound ports are written there as JSON once listening
   AuthConfig auth;
   std::vector<hubcore::HubOptions> hubs;

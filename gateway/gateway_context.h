@@ -9,6 +9,7 @@
 #include "gateway/config.h"
 #include "gateway/connection_registry.h"
 #include "gateway/jwt_authenticator.h"
+#include "gateway/metrics.h"
 #include "gateway/static_files.h"
 #include "gateway/worker_pool.h"
 
@@ -20,6 +21,7 @@ struct GatewayContext {
   const GatewayConfig& config;
   WorkerPool& workers;
   ConnectionRegistry& registry;
+  Metrics& metrics;
   const JwtAuthenticator* authenticator = nullptr;  // null when no keys are configured
   const StaticFiles* static_files = nullptr;        // null when no static_dir is configured
   // The backend of each hub that has one (hub name -> backend).

@@ -1,12 +1,16 @@
 #include "gateway/gateway_server.h"
 
+#include <atomic>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "gateway/admin_server.h"
 #include "gateway/connection_registry.h"
 #include "gateway/gateway_context.h"
 #include "gateway/jwt_authenticator.h"
 #include "gateway/listener.h"
 #include "gateway/local_publisher.h"
+#include "gateway/metered_hub_backend.h"
 #include "gateway/static_files.h"
 #include "gateway/worker_pool.h"
 #include "spdlog/spdlog.h"
@@ -17,8 +21,8 @@ struct GatewayServer::Impl {
   explicit Impl(GatewayConfig config_in)
       : config(std::move(config_in)),
         workers(static_cast<uint32_t>(config.workers)),
-        context{config, workers, registry, nullptr, nullptr, {}},
-        publisher(workers, HubNames(config)),
+        context{config, workers, registry, metrics, nullptr, nullptr, {}},
+        publisher(workers, HubNames(config), &metrics),
         sweep_timer(workers.at(0).io_context()) {}
 
   static absl::flat_hash_set<std::string> HubNames(const GatewayConfig& config) {
@@ -45,6 +49,7 @@ struct GatewayServer::Impl {
   }
 
   GatewayConfig config;
+  Metrics metrics;
   WorkerPool workers;
   ConnectionRegistry registry;
   std::unique_ptr<JwtAuthenticator> authenticator;
@@ -53,6 +58,9 @@ struct GatewayServer::Impl {
   GatewayContext context;
   LocalPublisher publisher;
   std::shared_ptr<Listener> listener;
+  std::unique_ptr<AdminServer> admin;
+  std::atomic<bool> ready{false};
+  std::atomic<bool> draining{false};
   net::steady_timer sweep_timer;
   bool drained = false;
   bool stopped = false;
@@ -77,8 +85,10 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayConfi
     if (!backend.ok()) {
       return backend.status();
     }
-    impl->context.backends[hub.name] = backend->get();
-    impl->backends.push_back(*std::move(backend));
+    auto metered =
+        std::make_unique<MeteredHubBackend>(hub.name, *std::move(backend), impl->metrics);
+    impl->context.backends[hub.name] = metered.get();
+    impl->backends.push_back(std::move(metered));
   }
   if (impl->config.auth.enabled()) {
     auto authenticator = JwtAuthenticator::Create(impl->config.auth);
@@ -97,6 +107,17 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayConfi
     return listener.status();
   }
   impl->listener = *std::move(listener);
+  if (!impl->config.admin_listen.empty()) {
+    Impl* raw = impl.get();
+    auto admin = AdminServer::Start(
+        impl->config.admin_listen,
+        {.render_metrics = [raw] { return raw->metrics.Render(); },
+         .is_ready = [raw] { return raw->ready.load() && !raw->draining.load(); }});
+    if (!admin.ok()) {
+      return admin.status();
+    }
+    impl->admin = *std::move(admin);
+  }
   impl->workers.Start();
   impl->listener->Start();
   net::post(impl->workers.at(0).io_context(), [raw = impl.get()] { raw->ScheduleSweep(); });
@@ -107,16 +128,25 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayConfi
 
 int GatewayServer::http_port() const { return impl_->listener->port(); }
 
+int GatewayServer::admin_port() const { return impl_->admin ? impl_->admin->port() : 0; }
+
 hubcore::Publisher& GatewayServer::publisher() { return impl_->publisher; }
 
-void GatewayServer::Drain(std::chrono::milliseconds deadline) {
+Metrics& GatewayServer::metrics() { return impl_->metrics; }
+
+void GatewayServer::SetReady(bool ready) { impl_->ready = ready; }
+
+bool GatewayServer::ready() const { return impl_->ready.load() && !impl_->draining.load(); }
+
+void GatewayServer::Drain(std::chrono::milliseconds window, std::chrono::milliseconds deadline) {
   if (impl_->drained) {
     return;
   }
   impl_->drained = true;
+  impl_->draining = true;
   impl_->listener->Stop();
   net::post(impl_->workers.at(0).io_context(), [raw = impl_.get()] { raw->sweep_timer.cancel(); });
-  impl_->workers.Drain(deadline);
+  impl_->workers.Drain(window, deadline);
 }
 
 void GatewayServer::Stop() {
@@ -125,6 +155,7 @@ void GatewayServer::Stop() {
   }
   impl_->stopped = true;
   impl_->workers.Stop();
+  impl_->admin.reset();
 }
 
 void GatewayServer::Shutdown(std::chrono::milliseconds deadline) {

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "hubcore/hub_backend.h"
 #include "gateway/config.h"
+#include "gateway/metrics.h"
 #include "hubcore/publisher.h"
 
 namespace hubgate::gateway {
@@ -25,11 +26,19 @@ class GatewayServer {
   ~GatewayServer();
 
   int http_port() const;
+  // The admin endpoint's port; 0 when admin.listen is empty.
+  int admin_port() const;
   hubcore::Publisher& publisher();
-  // Stops accepting, sends every connection a Close (allowReconnect) and waits up to the
-  // deadline for the connections to end (the rest are aborted). The workers keep running, so
-  // Push API calls still in flight complete.
-  void Drain(std::chrono::milliseconds deadline);
+  Metrics& metrics();
+  // /readyz answers 200 once this was called with true and until Drain starts.
+  void SetReady(bool ready);
+  bool ready() const;
+  // Turns not-ready, stops accepting, and sends every connection a Close (allowReconnect) once
+  // its hub method calls in flight have completed, the Closes spread evenly over `window`; then
+  // waits up to `deadline` (from now) for the connections to end (the rest are aborted). The
+  // workers keep running, so Push API calls still in flight complete.
+  void Drain(std::chrono::milliseconds window, std::chrono::milliseconds deadline);
+  void Drain(std::chrono::milliseconds deadline) { Drain(std::chrono::milliseconds(0), deadline); }
   // Stops the workers. Call after the Push API stopped calling the publisher.
   void Stop();
   // Drain, then Stop.

@@ -111,6 +111,7 @@ absl::StatusOr<std::optional<Principal>> HttpSession::Authenticate(
   std::optional<std::string> token = ExtractBearerToken(header_value, query_value);
   if (!token.has_value() || context_.authenticator == nullptr) {
     if (hub.require_auth) {
+      context_.metrics.AuthFailed(hub.name, "missing_token");
       return absl::UnauthenticatedError("no bearer token");
     }
     return std::optional<Principal>();
@@ -118,6 +119,7 @@ absl::StatusOr<std::optional<Principal>> HttpSession::Authenticate(
   absl::StatusOr<Principal> principal = context_.authenticator->Authenticate(*token, absl::Now());
   if (!principal.ok()) {
     if (hub.require_auth) {
+      context_.metrics.AuthFailed(hub.name, "invalid_token");
       return principal.status();
     }
     // As ASP.NET Core: a bad token on an anonymous endpoint leaves the caller anonymous.
@@ -140,6 +142,7 @@ void HttpSession::HandleNegotiate(const Request& request, const hubcore::HubOpti
   Worker& owner = context_.workers.Next();
   std::string body = Negotiate::Handle(hub, QueryParam(url, "negotiateVersion"), owner.index(),
                                        context_.registry, std::chrono::steady_clock::now());
+  context_.metrics.Negotiated(hub.name);
   SendText(request, http::status::ok, std::move(body), "application/json");
 }
 

@@ -53,6 +53,9 @@ void LocalPublisher::Publish(const std::string& hub, const hubcore::Audience& au
     std::move(done)(HubNotConfigured(hub));
     return;
   }
+  if (metrics_ != nullptr) {
+    metrics_->Pushed(hub, audience);
+  }
   // Which workers can hold a recipient: all of them, except for connection-id audiences.
   std::vector<uint32_t> targets;
   if (audience.kind == hubcore::Audience::Kind::kConnections) {

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_set.h"
+#include "gateway/metrics.h"
 #include "gateway/worker_pool.h"
 #include "hubcore/publisher.h"
 
@@ -17,8 +18,10 @@ namespace hubgate::gateway {
 // the worker whose index is encoded in the connection id.
 class LocalPublisher final : public hubcore::Publisher {
  public:
-  LocalPublisher(WorkerPool& workers, absl::flat_hash_set<std::string> hubs)
-      : workers_(workers), hubs_(std::move(hubs)) {}
+  // `metrics` may be null (no counting).
+  LocalPublisher(WorkerPool& workers, absl::flat_hash_set<std::string> hubs,
+                 Metrics* metrics = nullptr)
+      : workers_(workers), hubs_(std::move(hubs)), metrics_(metrics) {}
 
   bool HasHub(const std::string& hub) const override { return hubs_.contains(hub); }
   void Publish(const std::string& hub, const hubcore::Audience& audience,
@@ -39,6 +42,7 @@ class LocalPublisher final : public hubcore::Publisher {
 
   WorkerPool& workers_;
   const absl::flat_hash_set<std::string> hubs_;
+  Metrics* metrics_;
 };
 
 }  // namespace hubgate::gateway

@@ -3,16 +3,21 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "gateway/config.h"
 #include "gateway/gateway_server.h"
+#include "gateway/logging.h"
 #include "services/grpc_hub_backend.h"
 #include "services/grpc_server.h"
 #include "spdlog/spdlog.h"
@@ -21,10 +26,15 @@ ABSL_FLAG(std::string, config, "", "YAML configuration file (default: built-in, 
 ABSL_FLAG(std::string, http_listen, "", "HTTP/WebSocket address host:port (overrides config)");
 ABSL_FLAG(std::string, grpc_listen, "", "gRPC Push API address host:port (overrides config)");
 ABSL_FLAG(std::string, static_dir, "", "Directory served at / (overrides config)");
-ABSL_FLAG(std::string, port_file, "", "Write {\"http\":N,\"grpc\":N} here once listening");
+ABSL_FLAG(std::string, admin_listen, "",
+          "Admin address host:port for /metrics, /healthz, /readyz (overrides config)");
+ABSL_FLAG(std::string, port_file, "",
+          "Write {\"http\":N,\"grpc\":N,\"admin\":N} here once listening");
 ABSL_FLAG(int, workers, -1, "Worker threads; 0 = one per hardware thread (overrides config)");
 ABSL_FLAG(std::string, log_level, "", "trace, debug, info, warn or error (overrides config)");
-ABSL_FLAG(bool, check_config, false, "Validate the configuration, print errors, and exit");
+ABSL_FLAG(std::string, log_format, "", "text or json (overrides config)");
+ABSL_FLAG(bool, check_config, false,
+          "Validate the configuration (--config, or --check-config FILE), print errors, and exit");
 
 namespace {
 
@@ -41,11 +51,12 @@ void RaiseOpenFileLimit() {
   }
 }
 
-bool WritePortFile(const std::string& path, int http_port, int grpc_port) {
+bool WritePortFile(const std::string& path, int http_port, int grpc_port, int admin_port) {
   const std::string temp = path + ".tmp";
   {
     std::ofstream out(temp, std::ios::trunc);
-    out << "{\"http\":" << http_port << ",\"grpc\":" << grpc_port << "}\n";
+    out << "{\"http\":" << http_port << ",\"grpc\":" << grpc_port << ",\"admin\":" << admin_port
+        << "}\n";
     if (!out) {
       return false;
     }
@@ -67,7 +78,9 @@ absl::StatusOr<GatewayConfig> BuildConfig() {
   if (auto v = absl::GetFlag(FLAGS_http_listen); !v.empty()) config.http_listen = v;
   if (auto v = absl::GetFlag(FLAGS_grpc_listen); !v.empty()) config.grpc_listen = v;
   if (auto v = absl::GetFlag(FLAGS_static_dir); !v.empty()) config.static_dir = v;
+  if (auto v = absl::GetFlag(FLAGS_admin_listen); !v.empty()) config.admin_listen = v;
   if (auto v = absl::GetFlag(FLAGS_port_file); !v.empty()) config.port_file = v;
+  if (auto v = absl::GetFlag(FLAGS_log_format); !v.empty()) config.log_format = v;
   if (auto v = absl::GetFlag(FLAGS_log_level); !v.empty()) config.log_level = v;
   if (int v = absl::GetFlag(FLAGS_workers); v >= 0) config.workers = v;
   if (absl::Status status = hubgate::gateway::FinalizeConfig(config); !status.ok()) {
@@ -76,12 +89,42 @@ absl::StatusOr<GatewayConfig> BuildConfig() {
   return config;
 }
 
+// Accepts the spelling `--check-config FILE` (and `--check-config=FILE`) beside abseil's
+// `--check_config --config=FILE`.
+std::vector<char*> RewriteCheckConfig(int argc, char** argv, std::vector<std::string>& storage) {
+  storage.reserve(static_cast<size_t>(argc) + 2);
+  std::vector<char*> out;
+  for (int i = 0; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--check-config" || arg.rfind("--check-config=", 0) == 0) {
+      storage.emplace_back("--check_config");
+      out.push_back(storage.back().data());
+      std::string file;
+      if (arg == "--check-config") {
+        if (i + 1 < argc && argv[i + 1][0] != '-') file = argv[++i];
+      } else {
+        file = std::string(arg.substr(std::string_view("--check-config=").size()));
+      }
+      if (!file.empty()) {
+        storage.push_back("--config=" + file);
+        out.push_back(storage.back().data());
+      }
+      continue;
+    }
+    out.push_back(argv[i]);
+  }
+  out.push_back(nullptr);
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("hubgate: a SignalR-compatible push gateway with a gRPC API");
-  absl::ParseCommandLine(argc, argv);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+  std::vector<std::string> arg_storage;
+  std::vector<char*> args = RewriteCheckConfig(argc, argv, arg_storage);
+  absl::ParseCommandLine(static_cast<int>(args.size()) - 1, args.data());
+  hubgate::gateway::ConfigureLogging("text", "info");
 
   auto config = BuildConfig();
   if (!config.ok()) {
@@ -93,7 +136,9 @@ int main(int argc, char** argv) {
     std::printf("configuration OK: %zu hub(s)\n", config->hubs.size());
     return 0;
   }
-  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  hubgate::gateway::ConfigureLogging(config->log_format, config->log_level);
+  const auto signal_deadline_budget = config->shutdown.deadline;
+  const auto drain_window = config->shutdown.drain_window;
 
   // Signals are taken by sigwait() below; block them before any thread starts.
   sigset_t signals;
@@ -128,7 +173,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   spdlog::info("gRPC Push API listening on port {}", (*grpc)->port());
-  if (!port_file.empty() && !WritePortFile(port_file, (*gateway)->http_port(), (*grpc)->port())) {
+  if (!port_file.empty() && !WritePortFile(port_file, (*gateway)->http_port(), (*grpc)->port(),
+                                           (*gateway)->admin_port())) {
     spdlog::critical("cannot write port file {}", port_file);
     (*grpc)->Shutdown(std::chrono::seconds(1));
     (*gateway)->Shutdown(std::chrono::milliseconds(0));
@@ -137,19 +183,35 @@ int main(int argc, char** argv) {
   }
 
   // Tests and scripts wait for this line (after the port file is written).
-  spdlog::info("ready: http={} grpc={}", (*gateway)->http_port(), (*grpc)->port());
+  (*gateway)->SetReady(true);
+  spdlog::info("ready: http={} grpc={} admin={}", (*gateway)->http_port(), (*grpc)->port(),
+               (*gateway)->admin_port());
 
   int received = 0;
   sigwait(&signals, &received);
-  spdlog::info("received {}, shutting down", received == SIGTERM ? "SIGTERM" : "SIGINT");
-  // Order matters: clients get their Close while the workers still run, so Push API calls in
-  // flight (and client-result waits, which end with their connection) complete; only then does
-  // the gRPC server stop, and the workers last.
+  const auto signalled = std::chrono::steady_clock::now();
+  spdlog::info("received {}, draining: Close frames spread over {} ms, exit within {} ms",
+               received == SIGTERM ? "SIGTERM" : "SIGINT", drain_window.count(),
+               signal_deadline_budget.count());
+  // Order matters: readiness and gRPC health turn false first; clients get their Close while
+  // the workers still run, so Push API calls in flight (and client-result waits, which end with
+  // their connection) complete; only then does the gRPC server stop, and the workers last.
+  // The gRPC server gets a tenth of the deadline (at least 500 ms), the connections the rest.
+  using std::chrono::milliseconds;
+  const milliseconds grpc_budget = std::max(milliseconds(500), signal_deadline_budget / 10);
+  const milliseconds connections_budget =
+      std::max(drain_window, signal_deadline_budget - grpc_budget);
   (*grpc)->SetServing(false);
-  (*gateway)->Drain(std::chrono::seconds(5));
-  (*grpc)->Shutdown(std::chrono::seconds(2));
+  (*gateway)->Drain(drain_window, connections_budget);
+  const auto left = signal_deadline_budget -
+                    std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() -
+                                                             signalled);
+  (*grpc)->Shutdown(std::clamp(left, milliseconds(100), grpc_budget));
   (*gateway)->Stop();
-  spdlog::info("stopped");
+  spdlog::info("stopped after {} ms",
+               std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() -
+                                                        signalled)
+                   .count());
   spdlog::default_logger()->flush();
   // The stopped gateway is deliberately not destroyed: calls to hub backends may still complete
   // on gRPC's threads while the process exits, and their callbacks must find the workers and

@@ -1,5 +1,6 @@
 #include "gateway/websocket_session.h"
 
+#include "prometheus/counter.h"
 #include "spdlog/spdlog.h"
 
 namespace hubgate::gateway {
@@ -9,6 +10,7 @@ constexpr size_t kReadChunk = 4096;
 // A single write that makes no progress for this long means a stuck peer (.NET's
 // TransportSendTimeout).
 constexpr std::chrono::seconds kSendTimeout{10};
+constexpr std::string_view kTransportLabel = "websockets";
 }  // namespace
 
 WebSocketSession::WebSocketSession(tcp::socket socket, Worker& worker, GatewayContext& context,
@@ -18,7 +20,8 @@ WebSocketSession::WebSocketSession(tcp::socket socket, Worker& worker, GatewayCo
       context_(context),
       params_(std::move(params)),
       hub_(params_.context, *params_.hub, *this, params_.backend,
-           std::chrono::steady_clock::now()) {}
+           std::chrono::steady_clock::now()),
+      traffic_(context.metrics.TrafficFor(params_.hub->name, kTransportLabel)) {}
 
 WebSocketSession::~WebSocketSession() = default;
 
@@ -68,6 +71,10 @@ void WebSocketSession::OnRead(error_code ec, size_t bytes) {
     return;
   }
   read_buffer_.commit(bytes);
+  traffic_->bytes_received->Increment(static_cast<double>(bytes));
+  if (ws_.is_message_done()) {
+    traffic_->messages_received->Increment();
+  }
   auto data = read_buffer_.cdata();
   hub_.OnData(std::string_view(static_cast<const char*>(data.data()), data.size()),
               std::chrono::steady_clock::now());
@@ -128,6 +135,7 @@ bool WebSocketSession::Write(hubcore::FrameConstSharedPtr frame, bool bounded) {
     return true;  // the connection is ending; nothing more goes out, and that is not overflow
   }
   if (bounded && queued_bytes_ + frame->size() > params_.hub->max_queued_bytes) {
+    traffic_->queue_overflows->Increment();
     return false;
   }
   queued_bytes_ += frame->size();
@@ -155,8 +163,14 @@ void WebSocketSession::DoWrite() {
 
 void WebSocketSession::OnWrite(error_code ec) {
   writing_ = false;
+  size_t written_bytes = 0;
   for (const auto& frame : in_flight_) {
-    queued_bytes_ -= frame->size();
+    written_bytes += frame->size();
+  }
+  queued_bytes_ -= written_bytes;
+  if (!ec) {
+    traffic_->messages_sent->Increment(static_cast<double>(in_flight_.size()));
+    traffic_->bytes_sent->Increment(static_cast<double>(written_bytes));
   }
   in_flight_.clear();
   write_buffers_.clear();
@@ -224,6 +238,8 @@ void WebSocketSession::OnHandshakeCompleted() {
   worker_.IndexFor(params_.hub->name)
       .AddConnection(connection_id(), params_.context.user_id, &hub_);
   routed_ = true;
+  counted_open_ = true;
+  context_.metrics.ConnectionOpened(params_.hub->name, kTransportLabel, hub_.protocol());
   spdlog::debug("connection {} completed the handshake", connection_id());
 }
 
@@ -231,6 +247,7 @@ void WebSocketSession::OnTick(std::chrono::steady_clock::time_point now) {
   if (writing_ && now - write_started_ >= kSendTimeout) {
     spdlog::info("connection {}: a write made no progress for {} s, closing",
                  connection_id(), kSendTimeout.count());
+    hub_.NoteCloseCause(hubcore::CloseCause::kSlowConsumer);
     Abort("send timeout");
     return;
   }
@@ -242,7 +259,12 @@ void WebSocketSession::CloseForShutdown() {
     CloseTransport();
     return;
   }
-  hub_.Close(std::nullopt, /*allow_reconnect=*/true);
+  hub_.CloseWhenIdle();
+}
+
+void WebSocketSession::AbortForShutdown() {
+  hub_.NoteCloseCause(hubcore::CloseCause::kServerClosed);
+  Abort("shutdown deadline");
 }
 
 void WebSocketSession::Teardown(std::string_view reason) {
@@ -255,6 +277,12 @@ void WebSocketSession::Teardown(std::string_view reason) {
   error_code ignored;
   beast::get_lowest_layer(ws_).socket().close(ignored);
   hub_.OnTransportClosed(reason);
+  if (counted_open_) {
+    context_.metrics.ConnectionClosed(params_.hub->name, kTransportLabel, hub_.protocol(),
+                                      hub_.close_cause());
+  } else if (registered_) {
+    context_.metrics.HandshakeFailed(params_.hub->name, kTransportLabel, hub_.close_cause());
+  }
   Unroute();
   context_.registry.Remove(params_.token);
   std::string why = hub_.close_reason().empty() ? std::string(reason) : hub_.close_reason();

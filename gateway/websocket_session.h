@@ -44,7 +44,7 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   // TickedSession
   void OnTick(std::chrono::steady_clock::time_point now) override;
   void CloseForShutdown() override;
-  void AbortForShutdown() override { Abort("shutdown deadline"); }
+  void AbortForShutdown() override;
 
  private:
   void OnAccept(error_code ec);
@@ -76,6 +76,8 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   bool registered_ = false;  // in the worker's session set
   bool routed_ = false;      // in the routing index
   bool torn_down_ = false;
+  bool counted_open_ = false;  // counted in hubgate_connections
+  Metrics::Traffic* traffic_;
   bool read_paused_ = false;
   // Reading stops while replies the client does not read (completions, errors) pile up beyond
   // twice the queue bound; the write in flight keeps the session alive meanwhile.

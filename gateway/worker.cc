@@ -1,5 +1,6 @@
 #include "gateway/worker.h"
 
+#include <algorithm>
 #include <future>
 #include <vector>
 
@@ -11,7 +12,8 @@ Worker::Worker(uint32_t index)
     : index_(index),
       io_context_(1),
       work_guard_(net::make_work_guard(io_context_)),
-      tick_timer_(io_context_) {}
+      tick_timer_(io_context_),
+      drain_step_timer_(io_context_) {}
 
 Worker::~Worker() {
   if (thread_.joinable()) {
@@ -67,6 +69,7 @@ void Worker::ForEachSession(absl::FunctionRef<void(TickedSession&)> fn) {
 }
 
 void Worker::FinishDrain() {
+  drain_step_timer_.cancel();
   if (on_drained_) {
     auto drained = std::move(on_drained_);
     on_drained_ = nullptr;
@@ -93,13 +96,17 @@ void Worker::AddSession(TickedSession* session) {
   }
 }
 
-void Worker::Drain(std::chrono::milliseconds deadline) {
+namespace {
+constexpr std::chrono::milliseconds kDrainStep{50};
+}  // namespace
+
+void Worker::Drain(std::chrono::milliseconds window, std::chrono::milliseconds deadline) {
   if (!thread_.joinable()) {
     return;
   }
   std::promise<void> drained;
   auto deadline_timer = std::make_shared<net::steady_timer>(io_context_);
-  Post([this, &drained, deadline, deadline_timer] {
+  Post([this, &drained, window, deadline, deadline_timer] {
     draining_ = true;
     on_drained_ = [&drained, deadline_timer] {
       deadline_timer->cancel();
@@ -117,19 +124,49 @@ void Worker::Drain(std::chrono::milliseconds deadline) {
       ForEachSession([](TickedSession& session) { session.AbortForShutdown(); });
       FinishDrain();
     });
-    ForEachSession([](TickedSession& session) { session.CloseForShutdown(); });
     if (sessions_.empty()) {
       FinishDrain();
+      return;
     }
+    auto snapshot =
+        std::make_shared<std::vector<TickedSession*>>(sessions_.begin(), sessions_.end());
+    const size_t steps = std::max<size_t>(1, static_cast<size_t>(window / kDrainStep));
+    const size_t batch = (snapshot->size() + steps - 1) / steps;
+    spdlog::info("worker {}: closing {} connection(s) over {} ms", index_, snapshot->size(),
+                 window.count());
+    CloseNextBatch(std::move(snapshot), 0, batch);
   });
   drained.get_future().wait();
+}
+
+void Worker::CloseNextBatch(std::shared_ptr<std::vector<TickedSession*>> sessions, size_t next,
+                            size_t batch) {
+  const size_t end = std::min(sessions->size(), next + batch);
+  for (size_t i = next; i < end; ++i) {
+    // A session may have ended meanwhile (the pointer is then stale: only compare it).
+    if (sessions_.contains((*sessions)[i])) {
+      (*sessions)[i]->CloseForShutdown();
+    }
+  }
+  if (end >= sessions->size() || !on_drained_) {
+    return;
+  }
+  drain_step_timer_.expires_after(kDrainStep);
+  drain_step_timer_.async_wait([this, sessions = std::move(sessions), end, batch](error_code ec) {
+    if (!ec) {
+      CloseNextBatch(sessions, end, batch);
+    }
+  });
 }
 
 void Worker::Stop() {
   if (!thread_.joinable()) {
     return;
   }
-  Post([this] { tick_timer_.cancel(); });
+  Post([this] {
+    tick_timer_.cancel();
+    drain_step_timer_.cancel();
+  });
   work_guard_.reset();
   io_context_.stop();
   thread_.join();

@@ -36,10 +36,11 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
 
   void Start();
-  // Asks every session to close and waits until they are gone; at the deadline the rest are
-  // aborted. The loop keeps running (work already posted, e.g. pushes, still completes), and
-  // sessions that appear meanwhile are closed too.
-  void Drain(std::chrono::milliseconds deadline);
+  // Asks every session to close, spread evenly over `window` (in steps of 50 ms), and waits
+  // until they are gone; at the deadline (counted from now) the rest are aborted. The loop keeps
+  // running (work already posted, e.g. pushes, still completes), and sessions that appear
+  // meanwhile are closed at once.
+  void Drain(std::chrono::milliseconds window, std::chrono::milliseconds deadline);
   // Stops the loop and joins the thread.
   void Stop();
 
@@ -60,11 +61,15 @@ class Worker {
   void ForEachSession(absl::FunctionRef<void(TickedSession&)> fn);
   // Runs and clears on_drained_, if set.
   void FinishDrain();
+  // Closes sessions[next..] in batches of `batch`, one batch per drain step.
+  void CloseNextBatch(std::shared_ptr<std::vector<TickedSession*>> sessions, size_t next,
+                      size_t batch);
 
   uint32_t index_;
   net::io_context io_context_;
   net::executor_work_guard<net::io_context::executor_type> work_guard_;
   net::steady_timer tick_timer_;
+  net::steady_timer drain_step_timer_;
   std::thread thread_;
   absl::flat_hash_map<std::string, hubcore::HubIndex> indexes_;
   absl::flat_hash_set<TickedSession*> sessions_;

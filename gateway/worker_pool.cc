@@ -20,11 +20,11 @@ void WorkerPool::Start() {
   }
 }
 
-void WorkerPool::Drain(std::chrono::milliseconds deadline) {
+void WorkerPool::Drain(std::chrono::milliseconds window, std::chrono::milliseconds deadline) {
   // Workers close their sessions in parallel.
   std::vector<std::thread> drainers;
   for (auto& worker : workers_) {
-    drainers.emplace_back([&worker, deadline] { worker->Drain(deadline); });
+    drainers.emplace_back([&worker, window, deadline] { worker->Drain(window, deadline); });
   }
   for (auto& drainer : drainers) {
     drainer.join();

@@ -17,7 +17,7 @@ class WorkerPool {
 
   void Start();
   // Drains every worker in parallel (see Worker::Drain), then Stop() ends the loops.
-  void Drain(std::chrono::milliseconds deadline);
+  void Drain(std::chrono::milliseconds window, std::chrono::milliseconds deadline);
   void Stop();
 
   uint32_t size() const { return static_cast<uint32_t>(workers_.size()); }

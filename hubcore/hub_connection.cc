@@ -4,6 +4,7 @@
 
 #include "hubcore/handshake.h"
 #include "hubcore/hub_errors.h"
+#include "hubcore/messagepack_hub_protocol.h"
 #include "hubcore/json_hub_protocol.h"
 #include "hubcore/string_view_compat.h"
 
@@ -23,6 +24,7 @@ HubConnection::HubConnection(CallContext context, const HubOptions& options,
       backend_(backend),
       dispatcher_(backend, context_, options, *this),
       reader_(options.max_message_size),
+      binary_reader_(options.max_message_size),
       created_(now),
       last_write_(now),
       last_receive_(now) {}
@@ -34,12 +36,27 @@ void HubConnection::OnData(std::string_view bytes, TimePoint now) {
     return;  // the peer's late messages are not processed once we decided to close
   }
   last_receive_ = now;
-  absl::Status status = reader_.Feed(bytes, [&](std::string_view record) {
-    return OnRecord(record);
-  });
+  auto on_record = [&](std::string_view record) { return OnRecord(record); };
+  absl::Status status;
+  if (state_ == State::kHandshaking) {
+    // The handshake is JSON text ending in 0x1E whatever protocol it selects; what follows it in
+    // the same chunk belongs to the selected protocol.
+    const size_t end = bytes.find(kRecordSeparator);
+    const std::string_view handshake = end == std::string_view::npos ? bytes : bytes.substr(0, end + 1);
+    status = reader_.Feed(handshake, on_record);
+    bytes.remove_prefix(handshake.size());
+  }
+  if (status.ok() && !bytes.empty() && state_ != State::kHandshaking &&
+      state_ != State::kClosing && state_ != State::kClosed) {
+    status = protocol_ == HubProtocol::kMessagePack ? binary_reader_.Feed(bytes, on_record)
+                                                     : reader_.Feed(bytes, on_record);
+  }
   if (status.ok()) {
     if (reader_.buffered_bytes() == 0) {
       reader_.ShrinkToFit();
+    }
+    if (binary_reader_.buffered_bytes() == 0) {
+      binary_reader_.ShrinkToFit();
     }
     return;
   }
@@ -72,7 +89,8 @@ absl::Status HubConnection::OnRecord(std::string_view record) {
 
 absl::Status HubConnection::OnHandshakeRecord(std::string_view record) {
   absl::StatusOr<HandshakeRequest> request =
-      Handshake::ParseRequest(record, Handshake::SupportedProtocols{});
+      Handshake::ParseRequest(record, Handshake::SupportedProtocols{
+                                          .json = true, .messagepack = host_.SupportsBinary()});
   if (!request.ok()) {
     FailHandshake(AsStd(request.status().message()));
     return absl::CancelledError("handshake failed");  // stop reading
@@ -117,12 +135,14 @@ void HubConnection::OnBackendConnected(absl::StatusOr<std::string> rejection) {
   }
   if (!rejection.ok()) {
     close_reason_ = std::string(rejection.status().message());
+    NoteCloseCause(CloseCause::kRejected);
     FailHandshake(BuildErrorText(kHandshakeUnexpectedError, "RpcException", close_reason_,
                                  options_.detailed_errors));
     return;
   }
   if (!rejection->empty()) {
     close_reason_ = *rejection;
+    NoteCloseCause(CloseCause::kRejected);
     FailHandshake(*rejection);
     return;
   }
@@ -149,7 +169,9 @@ void HubConnection::AcceptConnection() {
 }
 
 absl::Status HubConnection::OnMessageRecord(std::string_view record) {
-  absl::StatusOr<HubMessage> parsed = JsonHubProtocol::Parse(record);
+  absl::StatusOr<HubMessage> parsed = protocol_ == HubProtocol::kMessagePack
+                                           ? MessagePackHubProtocol::Parse(record)
+                                           : JsonHubProtocol::Parse(record);
   if (!parsed.ok()) {
     if (absl::IsNotFound(parsed.status())) {
       return absl::OkStatus();  // unknown message type: ignored for forward compatibility
@@ -206,6 +228,7 @@ void HubConnection::OnTick(TimePoint now) {
       }
       if (client_timeout_armed_ && now - last_receive_ >= options_.client_timeout) {
         close_reason_ = "client timeout";
+        NoteCloseCause(CloseCause::kClientTimeout);
         Close(std::string(kConnectionClosedWithError), /*allow_reconnect=*/true);
         return;
       }
@@ -223,6 +246,7 @@ void HubConnection::Close(std::optional<std::string> error, bool allow_reconnect
   if (state_ == State::kClosing || state_ == State::kClosed) {
     return;
   }
+  NoteCloseCause(CloseCause::kServerClosed);
   if (state_ == State::kConnected) {
     CloseMessage close;
     close.error = std::move(error);
@@ -236,6 +260,20 @@ void HubConnection::Close(std::optional<std::string> error, bool allow_reconnect
   host_.CloseTransport();
 }
 
+void HubConnection::CloseWhenIdle() {
+  if (state_ != State::kConnected || !dispatcher_.HasInvocationsInFlight()) {
+    Close(std::nullopt, /*allow_reconnect=*/true);
+    return;
+  }
+  close_when_idle_ = true;
+}
+
+void HubConnection::OnInvocationsIdle() {
+  if (close_when_idle_ && state_ == State::kConnected) {
+    Close(std::nullopt, /*allow_reconnect=*/true);
+  }
+}
+
 void HubConnection::OnTransportClosed(std::string_view transport_error) {
   if (state_ == State::kClosed) {
     return;
@@ -244,6 +282,8 @@ void HubConnection::OnTransportClosed(std::string_view transport_error) {
   if (close_reason_.empty()) {
     close_reason_ = std::string(transport_error);
   }
+  NoteCloseCause(transport_error.empty() ? CloseCause::kClientClosed
+                                         : CloseCause::kTransportError);
   dispatcher_.OnConnectionClosed();
   bool accepted = backend_accepted_;
   if (!accepted && connect_decision_ != nullptr) {
@@ -282,6 +322,7 @@ bool HubConnection::WriteBounded(FrameConstSharedPtr frame) {
     return false;  // best-effort hub: the message is dropped, the connection stays
   }
   close_reason_ = "send queue overflow";
+  NoteCloseCause(CloseCause::kSlowConsumer);
   Close(BuildErrorText(kConnectionClosedWithError, "SlowConsumerException",
                        "The send queue of the connection is full.", options_.detailed_errors),
         /*allow_reconnect=*/true);
@@ -300,6 +341,7 @@ bool HubConnection::WriteToClient(const HubMessage& message, bool bounded) {
 }
 
 void HubConnection::FailHandshake(std::string_view error) {
+  NoteCloseCause(CloseCause::kHandshakeFailed);
   if (close_reason_.empty()) {
     close_reason_ = std::string(error);
   }
@@ -310,6 +352,7 @@ void HubConnection::FailHandshake(std::string_view error) {
 
 void HubConnection::FailProtocol(std::string_view detail) {
   close_reason_ = std::string(detail);
+  NoteCloseCause(CloseCause::kProtocolError);
   Close(BuildErrorText(kConnectionClosedWithError, "InvalidDataException", detail,
                        options_.detailed_errors),
         /*allow_reconnect=*/false);

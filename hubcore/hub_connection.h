@@ -16,6 +16,7 @@
 #include "hubcore/hub_protocol.h"
 #include "hubcore/invocation_dispatcher.h"
 #include "hubcore/publisher.h"
+#include "hubcore/binary_message_reader.h"
 #include "hubcore/text_record_reader.h"
 
 namespace hubgate::hubcore {
@@ -37,6 +38,22 @@ class HubConnectionHost {
   // Stop / resume reading from the peer (upload back-pressure).
   virtual void PauseReading() = 0;
   virtual void ResumeReading() = 0;
+  // Whether the transport carries binary data (WebSockets, Long Polling; not Server-Sent
+  // Events). The MessagePack protocol needs it.
+  virtual bool SupportsBinary() const { return true; }
+};
+
+// Why a connection ended, in words fit for a metric label (see gateway/metrics.cc).
+enum class CloseCause {
+  kNone,             // still open
+  kClientClosed,     // the client closed cleanly
+  kHandshakeFailed,  // bad, unsupported or missing handshake
+  kRejected,         // the hub's backend refused the connection (or failed deciding)
+  kClientTimeout,    // nothing received within client_timeout
+  kProtocolError,    // a malformed or oversized message
+  kSlowConsumer,     // the send queue overflowed, or a write made no progress
+  kServerClosed,     // the server closed it (shutdown)
+  kTransportError,   // the transport failed without a clean close
 };
 
 // One logical SignalR connection: handshake, message parsing, keep-alive, client timeout and
@@ -72,6 +89,15 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   const HubOptions& options() const { return options_; }
   // Why the connection ended, for logs and the on-disconnected event ("" for a clean close).
   const std::string& close_reason() const { return close_reason_; }
+  CloseCause close_cause() const { return close_cause_; }
+  // For causes only the transport sees (a stuck write, the shutdown deadline); the first cause
+  // recorded wins.
+  void NoteCloseCause(CloseCause cause) {
+    if (close_cause_ == CloseCause::kNone) close_cause_ = cause;
+  }
+  // Graceful shutdown: Close (allowReconnect) once no hub method call of this connection is
+  // running or waiting, so that calls in flight can complete first. Streams do not delay it.
+  void CloseWhenIdle();
 
  private:
   // DispatcherHost
@@ -80,6 +106,7 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   void PauseReading() override { host_.PauseReading(); }
   void ResumeReading() override { host_.ResumeReading(); }
   void FailConnection(std::string detail) override { FailProtocol(detail); }
+  void OnInvocationsIdle() override;
 
   absl::Status OnRecord(std::string_view record);
   absl::Status OnHandshakeRecord(std::string_view record);
@@ -99,7 +126,8 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   HubConnectionHost& host_;
   HubBackend* backend_;
   InvocationDispatcher dispatcher_;
-  TextRecordReader reader_;
+  TextRecordReader reader_;            // the handshake, then JSON messages
+  BinaryMessageReader binary_reader_;  // MessagePack messages
   State state_ = State::kHandshaking;
   HubProtocol protocol_ = HubProtocol::kJson;
   TimePoint created_;
@@ -120,6 +148,8 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   // Records that arrived while the backend decided on the connection.
   std::vector<std::string> held_records_;
   std::string close_reason_;
+  CloseCause close_cause_ = CloseCause::kNone;
+  bool close_when_idle_ = false;
 };
 
 }  // namespace hubgate::hubcore

@@ -165,6 +165,9 @@ void InvocationDispatcher::OnInvocationDone(uint64_t key,
     waiting_.pop_front();
     StartInvocation(std::move(next));
   }
+  if (!closed_ && !HasInvocationsInFlight()) {
+    host_.OnInvocationsIdle();
+  }
 }
 
 std::string InvocationDispatcher::OutcomeErrorText(std::string_view prefix,

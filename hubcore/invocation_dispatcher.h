@@ -32,6 +32,8 @@ class DispatcherHost {
   virtual void ResumeReading() = 0;
   // A protocol violation that ends the connection.
   virtual void FailConnection(std::string detail) = 0;
+  // The last running or waiting hub method call ended (streams not counted).
+  virtual void OnInvocationsIdle() {}
 };
 
 // The hub-method half of a connection: forwards the client's invocations, streams and upload
@@ -54,6 +56,8 @@ class InvocationDispatcher {
                     Publisher::ClientResultCallback done);
 
   void OnTick(TimePoint now);
+  // Whether a non-streaming hub method call is running or waiting to run.
+  bool HasInvocationsInFlight() const { return running_invocations_ > 0 || !waiting_.empty(); }
   // The connection ended: cancels streams and uploads, fails pending client results.
   void OnConnectionClosed();
 

@@ -9,7 +9,8 @@ APT_PACKAGES=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libabsl-dev libspdlog-dev libyaml-cpp-dev libjwt-dev libssl-dev
-  nlohmann-json3-dev libhiredis-dev redis-server
+  nlohmann-json3-dev libmsgpuck-dev prometheus-cpp-dev libhiredis-dev redis-server
+  chromium
   libgtest-dev libgmock-dev
 )
 # Node.js and npm come from Debian only when no node is installed (a newer one is kept).

@@ -88,7 +88,7 @@ test('SIGTERM closes every client gracefully and exits 0', async () => {
   assert.equal(reconnectError, undefined);
   await autoClient.stop();
 
-  assert.match(gw.logs(), /received SIGTERM, shutting down/);
+  assert.match(gw.logs(), /received SIGTERM, draining/);
 });
 
 test('SIGTERM with no clients exits 0 promptly', async () => {

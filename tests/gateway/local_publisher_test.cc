@@ -77,7 +77,7 @@ TEST_F(LocalPublisherTest, CountsRecipientsAcrossWorkers) {
   EXPECT_EQ(PublishAndWait(hubcore::Audience::Connections({ids_[0], ids_[kPerWorker + 1], "junk"})),
             2u);
   EXPECT_EQ(PublishAndWait(hubcore::Audience::All({ids_[0], ids_[1]})), 2u * kPerWorker - 2);
-  pool_.Drain(std::chrono::milliseconds(100));
+  pool_.Drain(std::chrono::milliseconds(0), std::chrono::milliseconds(100));
   pool_.Stop();
   EXPECT_EQ(sinks_[0].deliveries, 4);  // all, even, u0, connection (excluded from the last)
   EXPECT_EQ(sinks_[kPerWorker + 1].deliveries, 3);  // all, connection, all-except
@@ -97,7 +97,7 @@ TEST_F(LocalPublisherTest, ConcurrentPublishersShareOneFramePerMessage) {
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(total.load(), uint64_t{kThreads} * kPublishes * kPerWorker);
-  pool_.Drain(std::chrono::milliseconds(100));
+  pool_.Drain(std::chrono::milliseconds(0), std::chrono::milliseconds(100));
   pool_.Stop();
   EXPECT_EQ(sinks_[0].deliveries, kThreads * kPublishes);
   EXPECT_EQ(sinks_[1].deliveries, 0);

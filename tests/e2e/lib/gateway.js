@@ -24,7 +24,7 @@ const CLI_BIN =
   process.env.HUBGATE_CLI_BIN || path.join(REPO_ROOT, 'build', 'release', 'cli', 'hubgate-cli');
 const PROTO_FILE = path.join(REPO_ROOT, 'proto', 'hubgate', 'v1', 'push.proto');
 
-const READY_RE = /ready: http=(\d+) grpc=(\d+)/;
+const READY_RE = /ready: http=(\d+) grpc=(\d+) admin=(\d+)/;
 const READY_TIMEOUT_MS = 20000;
 const STOP_TIMEOUT_MS = 15000;
 
@@ -164,6 +164,10 @@ async function startGateway({
   if (!fullConfig.hubs) fullConfig.hubs = DEFAULT_HUBS;
   fullConfig.http = { ...(fullConfig.http || {}), listen: '127.0.0.1:0' };
   fullConfig.grpc = { ...(fullConfig.grpc || {}), listen: grpcListen };
+  fullConfig.admin = { listen: '127.0.0.1:0', ...(fullConfig.admin || {}) };
+  // Tests stop gateways often: spread the shutdown Closes over a short window unless a test
+  // sets its own.
+  fullConfig.shutdown = { drain_window: '100ms', deadline: '10s', ...(fullConfig.shutdown || {}) };
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubgate-e2e-'));
   const configFile = path.join(dir, 'hubgate.yaml');
@@ -222,7 +226,7 @@ async function startGateway({
         if (m) {
           settled = true;
           clearTimeout(timer);
-          resolve({ http: Number(m[1]), grpc: Number(m[2]) });
+          resolve({ http: Number(m[1]), grpc: Number(m[2]), admin: Number(m[3]) });
         }
       }
     };
@@ -268,6 +272,8 @@ async function startGateway({
   gw.httpUrl = `http://127.0.0.1:${ports.http}`;
   gw.wsUrl = `ws://127.0.0.1:${ports.http}`;
   gw.grpcTarget = `127.0.0.1:${ports.grpc}`;
+  gw.adminPort = ports.admin;
+  gw.adminUrl = `http://127.0.0.1:${ports.admin}`;
   gw.grpcClient = createPushClient(gw.grpcTarget);
   gw.logs = () => gw.output;
   /** Resolves once the gateway's output matches `pattern`; rejects after `timeoutMs`. */

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace hubgate::gateway {
+
+// The admin HTTP endpoint, on its own thread so that it answers even while the workers are
+// busy: GET /metrics (Prometheus text format), /healthz (the process is alive) and /readyz
+// (listening, configuration loaded, not draining: 200, otherwise 503).
+class AdminServer {
+ public:
+  struct Handlers {
+    std::function<std::string()> render_metrics;
+    std::function<bool()> is_ready;
+  };
+
+  // Binds host:port (port 0 picks a free one) and starts serving.
+  static absl::StatusOr<std::unique_ptr<AdminServer>> Start(const std::string& listen,
+                                                            Handlers handlers);
+  ~AdminServer();  // stops serving and joins the thread
+  AdminServer(const AdminServer&) = delete;
+  AdminServer& operator=(const AdminServer&) = delete;
+
+  int port() const;
+
+ private:
+  struct Impl;
+  explicit AdminServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hubgate::gateway

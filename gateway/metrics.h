@@ -1,0 +1,90 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "hubcore/audience.h"
+#include "hubcore/hub_connection.h"
+#include "hubcore/hub_protocol.h"
+
+namespace prometheus {
+class Counter;
+class Gauge;
+class Histogram;
+class Registry;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
+namespace hubgate::gateway {
+
+// The gateway's Prometheus metrics (prometheus-cpp core; rendered by the admin endpoint). Label
+// values come from bounded sets only: hub names and hub method names from the configuration and
+// the backends' descriptions, fixed transport/protocol/reason words. Never connection or user
+// ids. Thread-safe. Hot paths hold on to the counters they update (see Traffic).
+class Metrics {
+ public:
+  Metrics();
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  // The text exposition format (version 0.0.4).
+  std::string Render() const;
+
+  // Counters of one hub and transport, looked up once per connection.
+  struct Traffic {
+    prometheus::Counter* messages_received;
+    prometheus::Counter* messages_sent;
+    prometheus::Counter* bytes_received;
+    prometheus::Counter* bytes_sent;
+    prometheus::Counter* queue_overflows;
+  };
+  Traffic* TrafficFor(const std::string& hub, std::string_view transport);
+
+  // A connection completed the handshake / ended after completing it.
+  void ConnectionOpened(const std::string& hub, std::string_view transport,
+                        hubcore::HubProtocol protocol);
+  void ConnectionClosed(const std::string& hub, std::string_view transport,
+                        hubcore::HubProtocol protocol, hubcore::CloseCause cause);
+  // A connection that never completed the handshake ended.
+  void HandshakeFailed(const std::string& hub, std::string_view transport,
+                       hubcore::CloseCause cause);
+  void AuthFailed(const std::string& hub, std::string_view reason);
+  void Negotiated(const std::string& hub);
+  void Pushed(const std::string& hub, const hubcore::Audience& audience);
+  // A hub method call to the backend ended. `outcome`: ok, hub_error, failure, unknown_method.
+  void Invoked(const std::string& hub, const std::string& method, std::string_view kind,
+               std::string_view outcome, double seconds);
+  void BackendConnectCall(const std::string& hub, double seconds);
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Gauge>& connections_;
+  prometheus::Family<prometheus::Counter>& connects_;
+  prometheus::Family<prometheus::Counter>& disconnects_;
+  prometheus::Family<prometheus::Counter>& handshake_failures_;
+  prometheus::Family<prometheus::Counter>& auth_failures_;
+  prometheus::Family<prometheus::Counter>& negotiations_;
+  prometheus::Family<prometheus::Counter>& messages_received_;
+  prometheus::Family<prometheus::Counter>& messages_sent_;
+  prometheus::Family<prometheus::Counter>& bytes_received_;
+  prometheus::Family<prometheus::Counter>& bytes_sent_;
+  prometheus::Family<prometheus::Counter>& queue_overflows_;
+  prometheus::Family<prometheus::Counter>& pushes_;
+  prometheus::Family<prometheus::Counter>& invocations_;
+  prometheus::Family<prometheus::Histogram>& backend_call_seconds_;
+
+  absl::Mutex traffic_mutex_;
+  absl::flat_hash_map<std::string, std::unique_ptr<Traffic>> traffic_
+      ABSL_GUARDED_BY(traffic_mutex_);
+};
+
+// The label word of a close cause ("client_closed", "slow_consumer", ...).
+std::string_view CloseCauseLabel(hubcore::CloseCause cause);
+
+}  // namespace hubgate::gateway
