@@ -1,0 +1,341 @@
+// hubgate-bench: a load generator for the gateway (SignalR JSON over WebSockets + the Push API).
+//
+//   hubgate-bench --scenario=fanout --http=127.0.0.1:8080 --grpc=127.0.0.1:50051
+//                 --gateway_pid=<pid of hubgate>
+//
+// Scenarios: fanout (N connections in few groups, pushes to the groups), targeted (one group
+// per connection), density (idle connections held with pings; gateway RSS per connection),
+// push_api (unary Send calls per second), invoke (hub method round trips through a backend).
+// Prints a table and one line "RESULT {json}". Exit code 0 when every connection was made,
+// every call succeeded and every expected message arrived; 1 otherwise; 2 on usage errors.
+// See docs/performance.md.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "bench/client_pool.h"
+#include "bench/proc_stats.h"
+#include "bench/push_load.h"
+#include "bench/report.h"
+
+ABSL_FLAG(std::string, scenario, "fanout", "fanout | targeted | density | push_api | invoke");
+ABSL_FLAG(int64_t, connections, -1, "WebSocket connections of this process (-1: scenario default)");
+ABSL_FLAG(int64_t, groups, -1,
+          "Groups; connection i joins bench-<i % groups>, push k goes to bench-<k % groups> "
+          "(-1: scenario default, 0: no groups)");
+ABSL_FLAG(int64_t, pushes, -1, "Push API Send calls; invoke: hub method calls (-1: default)");
+ABSL_FLAG(double, rate, 0, "Pushes (or invokes) per second over all channels; 0: as fast as possible");
+ABSL_FLAG(int64_t, payload_bytes, 100, "Length of each push's arguments JSON text");
+ABSL_FLAG(int64_t, hold_seconds, -1, "Hold the connections (pinging) this long at the end");
+ABSL_FLAG(int, threads, 2, "Client threads, each with its own io_context");
+ABSL_FLAG(int64_t, gateway_pid, 0, "Gateway process id for RSS and CPU figures (0: none)");
+ABSL_FLAG(std::string, http, "127.0.0.1:8080", "Gateway HTTP/WebSocket address host:port");
+ABSL_FLAG(std::string, grpc, "127.0.0.1:50051", "Gateway Push API address host:port");
+ABSL_FLAG(std::string, hub, "posts", "Hub name (Push API) ");
+ABSL_FLAG(std::string, hub_path, "", "Hub URL path (default /hubs/<hub>)");
+ABSL_FLAG(std::string, source_addresses, "127.0.0.2-127.0.0.9",
+          "Local addresses to bind before connect: a range a.b.c.d-a.b.c.e or a comma list; "
+          "empty: let the kernel choose");
+ABSL_FLAG(std::string, protocol, "json", "Hub protocol (only json for now)");
+ABSL_FLAG(int, channels, -1, "gRPC channels (sender threads) for pushes (-1: scenario default)");
+ABSL_FLAG(int, inflight, -1, "Outstanding gRPC calls per channel (-1: scenario default)");
+ABSL_FLAG(int, connect_window, 64, "Connects in flight per client thread");
+ABSL_FLAG(std::string, negotiate, "auto",
+          "yes: POST negotiate first (needed for connection ids); no: skipNegotiation; "
+          "auto: yes when groups are used");
+ABSL_FLAG(std::string, invoke_method, "SendComment", "invoke: the hub method");
+ABSL_FLAG(std::string, invoke_args, "[1,\"bench\"]", "invoke: its arguments, a JSON array");
+ABSL_FLAG(int64_t, total_connections, 0,
+          "density over several processes: the connections of all of them; the process with "
+          "--gateway_pid waits until the gateway holds them before reading its RSS");
+ABSL_FLAG(int64_t, gateway_rss_baseline_kb, 0, "Gateway VmRSS before any connection (0: read at start)");
+ABSL_FLAG(int64_t, gateway_fds_baseline, 0, "Gateway open fds before any connection (0: read at start)");
+ABSL_FLAG(int64_t, ping_interval_seconds, 15, "Client ping interval");
+ABSL_FLAG(int64_t, timeout_seconds, 300, "Limit of each phase (connect, joins, drain)");
+ABSL_FLAG(std::string, label, "", "Free text copied into the result (e.g. pinned)");
+
+namespace hubgate::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Polls `done` every 2 ms until it holds or `timeout` passes; returns whether it held.
+bool WaitFor(const std::function<bool()>& done, std::chrono::seconds timeout) {
+  const Clock::time_point deadline = Clock::now() + timeout;
+  while (!done()) {
+    if (Clock::now() >= deadline) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+struct Defaults {
+  int64_t connections, groups, pushes, hold_seconds;
+  int channels, inflight;
+};
+
+std::optional<Defaults> ScenarioDefaults(const std::string& scenario) {
+  if (scenario == "fanout") return Defaults{10000, 1, 200, 0, 1, 4};
+  if (scenario == "targeted") return Defaults{1000, 1000, 10000, 0, 2, 32};
+  if (scenario == "density") return Defaults{1000, 0, 0, 60, 1, 1};
+  if (scenario == "push_api") return Defaults{100, 100, 100000, 0, 4, 64};
+  if (scenario == "invoke") return Defaults{100, 0, 20000, 0, 1, 1};
+  return std::nullopt;
+}
+
+int64_t Pick(int64_t flag, int64_t fallback) { return flag >= 0 ? flag : fallback; }
+
+// "127.0.0.2-127.0.0.9" or "a,b,c".
+std::optional<std::vector<std::string>> ParseSources(const std::string& text) {
+  std::vector<std::string> out;
+  if (text.empty()) {
+    return out;
+  }
+  std::vector<std::string> range = absl::StrSplit(text, '-');
+  if (range.size() == 2) {
+    const size_t dot_a = range[0].rfind('.');
+    const size_t dot_b = range[1].rfind('.');
+    int first = 0;
+    int last = 0;
+    if (dot_a == std::string::npos || dot_b == std::string::npos ||
+        range[0].substr(0, dot_a) != range[1].substr(0, dot_b) ||
+        !absl::SimpleAtoi(range[0].substr(dot_a + 1), &first) ||
+        !absl::SimpleAtoi(range[1].substr(dot_b + 1), &last) || first > last || last > 255) {
+      return std::nullopt;
+    }
+    for (int i = first; i <= last; ++i) {
+      out.push_back(absl::StrCat(range[0].substr(0, dot_a + 1), i));
+    }
+    return out;
+  }
+  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    out.emplace_back(part);
+  }
+  return out;
+}
+
+int UsageError(const std::string& message) {
+  std::cerr << "error: " << message << "\n";
+  return 2;
+}
+
+std::string GroupName(uint64_t index) { return absl::StrCat("bench-", index); }
+
+int Run() {
+  const std::string scenario = absl::GetFlag(FLAGS_scenario);
+  const std::optional<Defaults> defaults = ScenarioDefaults(scenario);
+  if (!defaults) {
+    return UsageError("--scenario must be fanout, targeted, density, push_api or invoke");
+  }
+  if (absl::GetFlag(FLAGS_protocol) != "json") {
+    return UsageError("--protocol: only json is implemented");
+  }
+  std::vector<std::string> http = absl::StrSplit(absl::GetFlag(FLAGS_http), ':');
+  int port = 0;
+  if (http.size() != 2 || !absl::SimpleAtoi(http[1], &port) || port <= 0 || port > 65535) {
+    return UsageError("--http must be host:port");
+  }
+  auto sources = ParseSources(absl::GetFlag(FLAGS_source_addresses));
+  if (!sources) {
+    return UsageError("--source_addresses: expected a.b.c.d-a.b.c.e or a comma list");
+  }
+
+  Result r;
+  r.scenario = scenario;
+  r.label = absl::GetFlag(FLAGS_label);
+  r.connections = Pick(absl::GetFlag(FLAGS_connections), defaults->connections);
+  r.groups = Pick(absl::GetFlag(FLAGS_groups), defaults->groups);
+  r.pushes = Pick(absl::GetFlag(FLAGS_pushes), defaults->pushes);
+  r.rate = absl::GetFlag(FLAGS_rate);
+  r.payload_bytes = absl::GetFlag(FLAGS_payload_bytes);
+  r.hold_seconds = Pick(absl::GetFlag(FLAGS_hold_seconds), defaults->hold_seconds);
+  r.threads = absl::GetFlag(FLAGS_threads);
+  r.channels = absl::GetFlag(FLAGS_channels) > 0 ? absl::GetFlag(FLAGS_channels) : defaults->channels;
+  r.inflight = absl::GetFlag(FLAGS_inflight) > 0 ? absl::GetFlag(FLAGS_inflight) : defaults->inflight;
+  r.gateway_pid = absl::GetFlag(FLAGS_gateway_pid);
+  r.fd_limit = RaiseFdLimit();
+  const bool invoke = scenario == "invoke";
+  const bool pushes = !invoke && r.pushes > 0 && r.groups > 0;
+  const std::string negotiate = absl::GetFlag(FLAGS_negotiate);
+  const bool use_negotiate = negotiate == "yes" || (negotiate == "auto" && r.groups > 0);
+  const pid_t gateway = static_cast<pid_t>(r.gateway_pid);
+  const std::chrono::seconds timeout(absl::GetFlag(FLAGS_timeout_seconds));
+
+  const Clock::time_point run_start = Clock::now();
+  const int64_t bench_cpu_start = SelfCpuMicros();
+  if (gateway > 0) {
+    r.gateway_rss_kb_before = absl::GetFlag(FLAGS_gateway_rss_baseline_kb) > 0
+                                  ? absl::GetFlag(FLAGS_gateway_rss_baseline_kb)
+                                  : ReadRssKb(gateway);
+    r.gateway_fd_limit = ReadSoftFdLimit(gateway);
+  }
+  const int64_t fds_baseline = absl::GetFlag(FLAGS_gateway_fds_baseline) > 0
+                                   ? absl::GetFlag(FLAGS_gateway_fds_baseline)
+                                   : (gateway > 0 ? CountOpenFds(gateway) : 0);
+
+  ClientPool::Options options;
+  options.host = http[0];
+  options.port = static_cast<uint16_t>(port);
+  options.hub_path = absl::GetFlag(FLAGS_hub_path).empty()
+                         ? "/hubs/" + absl::GetFlag(FLAGS_hub)
+                         : absl::GetFlag(FLAGS_hub_path);
+  options.source_addresses = *sources;
+  options.threads = r.threads;
+  options.negotiate = use_negotiate;
+  options.connect_window = absl::GetFlag(FLAGS_connect_window);
+  options.ping_interval = std::chrono::seconds(absl::GetFlag(FLAGS_ping_interval_seconds));
+  options.invoke_target = absl::GetFlag(FLAGS_invoke_method);
+  options.invoke_arguments = absl::GetFlag(FLAGS_invoke_args);
+  ClientPool pool(options);
+
+  // Phase 1: connect.
+  std::cerr << "connecting " << r.connections << " ...\n";
+  Clock::time_point phase = Clock::now();
+  pool.Connect(static_cast<uint64_t>(r.connections));
+  WaitFor([&] {
+    const auto c = pool.counters();
+    return c.connected + c.connect_failed >= static_cast<uint64_t>(r.connections);
+  }, timeout);
+  r.connect_seconds = Since(phase);
+  r.connected = pool.counters().connected;
+  r.connect_failures = r.connections - r.connected;
+  if (gateway > 0) {
+    const int64_t expected = absl::GetFlag(FLAGS_total_connections) > 0
+                                 ? absl::GetFlag(FLAGS_total_connections)
+                                 : r.connected;
+    // Other bench processes may still be connecting; their connections count too.
+    if (absl::GetFlag(FLAGS_total_connections) > 0) {
+      std::cerr << "waiting for the gateway to hold " << expected << " connections ...\n";
+      WaitFor([&] { return CountOpenFds(gateway) >= fds_baseline + expected; }, timeout);
+      std::this_thread::sleep_for(std::chrono::seconds(1));  // let the last handshakes settle
+    }
+    r.gateway_connections = CountOpenFds(gateway) - fds_baseline;
+    r.gateway_rss_kb_connected = ReadRssKb(gateway);
+  }
+
+  // Phase 2: group joins.
+  std::optional<PushLoad> push;
+  if (r.groups > 0 || pushes) {
+    push.emplace(absl::GetFlag(FLAGS_grpc), absl::GetFlag(FLAGS_hub), std::max(2, r.channels));
+  }
+  if (r.groups > 0) {
+    std::vector<std::string> ids = pool.ConnectionIds();
+    std::vector<std::pair<std::string, std::string>> memberships;
+    memberships.reserve(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      memberships.emplace_back(std::move(ids[i]), GroupName(i % r.groups));
+    }
+    std::cerr << "joining " << memberships.size() << " connections to " << r.groups
+              << " group(s) ...\n";
+    PushLoad::CallStats joins = push->JoinGroups(memberships, 64);
+    r.joins = joins.ok;
+    r.join_failures = joins.failed + joins.not_found;
+    r.join_seconds = joins.seconds;
+    if (!joins.first_error.empty()) {
+      r.errors.push_back("AddToGroup: " + joins.first_error);
+    }
+  }
+
+  // Phase 3: pushes or invokes, with the gateway's CPU over the phase.
+  const int64_t gateway_cpu_start = gateway > 0 ? ReadCpuMicros(gateway) : 0;
+  const int64_t bench_cpu_phase_start = SelfCpuMicros();
+  phase = Clock::now();
+  if (pushes) {
+    std::cerr << "pushing " << r.pushes << " ...\n";
+    PushLoad::SendOptions send;
+    send.pushes = static_cast<uint64_t>(r.pushes);
+    send.rate = r.rate;
+    send.inflight = r.inflight;
+    send.payload_bytes = static_cast<size_t>(r.payload_bytes);
+    const uint64_t groups = static_cast<uint64_t>(r.groups);
+    send.group_of = [groups](uint64_t k) { return GroupName(k % groups); };
+    PushLoad::CallStats sent = push->Send(send);
+    r.push_ok = sent.ok;
+    r.push_failed = sent.failed;
+    r.push_seconds = sent.seconds;
+    r.push_call_latency = Summarize(sent.latencies_us);
+    r.expected_deliveries = sent.queued_connections;
+    if (!sent.first_error.empty()) {
+      r.errors.push_back("Send: " + sent.first_error);
+    }
+    WaitFor([&] { return pool.counters().deliveries >= r.expected_deliveries; }, timeout);
+    r.phase_seconds = Since(phase);
+  } else if (invoke) {
+    std::cerr << "invoking " << options.invoke_target << " " << r.pushes << " times ...\n";
+    pool.StartInvokes(static_cast<uint64_t>(r.pushes));
+    WaitFor([&] {
+      const auto c = pool.counters();
+      return c.invokes_done >= static_cast<uint64_t>(r.pushes) || c.closed >= r.connected;
+    }, timeout);
+    r.phase_seconds = Since(phase);
+  }
+  if (gateway > 0 && (pushes || invoke)) {
+    r.gateway_cpu_us = ReadCpuMicros(gateway) - gateway_cpu_start;
+  }
+  r.bench_cpu_phase_us = SelfCpuMicros() - bench_cpu_phase_start;
+
+  // Phase 4: hold.
+  if (r.hold_seconds > 0) {
+    std::cerr << "holding " << r.connected << " connections for " << r.hold_seconds << " s ...\n";
+    std::this_thread::sleep_for(std::chrono::seconds(r.hold_seconds));
+  }
+  if (gateway > 0) {
+    r.gateway_rss_kb_end = ReadRssKb(gateway);
+  }
+  const ClientPool::Counters counters = pool.counters();
+  if (const std::string error = pool.first_error(); !error.empty()) {
+    r.errors.push_back(error);
+  }
+  pool.Stop();
+  r.wall_seconds = Since(run_start);
+  r.bench_cpu_us = SelfCpuMicros() - bench_cpu_start;
+  r.deliveries = counters.deliveries;
+  r.closed = counters.closed;
+  r.close_messages = counters.close_messages;
+  r.server_pings = counters.server_pings;
+  r.invokes = counters.invokes_done;
+  r.invoke_errors = counters.invoke_errors;
+  std::vector<uint32_t> delivery_latencies = pool.TakeDeliveryLatencies();
+  r.latency = Summarize(delivery_latencies);
+  std::vector<uint32_t> invoke_latencies = pool.TakeInvokeLatencies();
+  r.invoke_latency = Summarize(invoke_latencies);
+
+  PrintTable(r, std::cout);
+  std::cout << "RESULT " << ToJson(r) << std::endl;
+  return r.ok() ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace hubgate::bench
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "hubgate-bench --scenario=fanout|targeted|density|push_api|invoke --http=HOST:PORT "
+      "--grpc=HOST:PORT [--gateway_pid=PID] ...");
+  std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  if (rest.size() > 1) {
+    std::cerr << "error: unexpected argument " << rest[1] << "\n";
+    return 2;
+  }
+  return hubgate::bench::Run();
+}

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# Runs the standard load scenarios of hubgate-bench, each against a fresh gateway, and writes
+# bench/results/<date>-<scenario>[-pinned].json (the RESULT lines) plus a summary table.
+#
+# Usage: scripts/bench.sh [--pin] [--quick] [--no-build] [--scenarios=a,b,...] [--label=TEXT]
+#   --pin        gateway (and its workers) on CPU 0 with workers: 1; bench and backend on CPU 1
+#   --quick      tiny sizes (a check that everything runs, not a measurement)
+#   --no-build   use the binaries already built
+#   --scenarios  subset of: fanout fanout_rate targeted density push_api invoke (default: all)
+# Environment: BUILD_DIR (default build/release), GATEWAY_WORKERS (default: the gateway's own
+# default, 1 with --pin), BENCH_THREADS (default 2, 1 with --pin), DENSITY_CONNECTIONS (default:
+# as many as the gateway's open-file limit allows), HOLD_SECONDS (density, default 60).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+
+pin=0
+quick=0
+build=1
+label=""
+scenarios="fanout fanout_rate targeted density push_api invoke"
+for arg in "$@"; do
+  case "$arg" in
+    --pin) pin=1 ;;
+    --quick) quick=1 ;;
+    --no-build) build=0 ;;
+    --scenarios=*) scenarios="${arg#--scenarios=}"; scenarios="${scenarios//,/ }" ;;
+    --label=*) label="${arg#--label=}" ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
+
+build_dir="${BUILD_DIR:-build/release}"
+if ((build)); then
+  if [[ "$build_dir" == build/release ]]; then
+    scripts/build.sh release hubgate hubgate-bench posts-backend
+  else
+    cmake --build "$build_dir" --target hubgate hubgate-bench posts-backend
+  fi
+fi
+gateway_bin="$root/$build_dir/gateway/hubgate"
+bench_bin="$root/$build_dir/bench/hubgate-bench"
+backend_bin="$root/$build_dir/examples/posts/posts-backend"
+
+# Both processes may hold as many sockets as the hard limit allows (20,000 on these machines).
+ulimit -n "$(ulimit -Hn)"
+
+gateway_cpu=()
+bench_cpu=()
+workers="${GATEWAY_WORKERS:-}"
+threads="${BENCH_THREADS:-2}"
+suffix=""
+if ((pin)); then
+  gateway_cpu=(taskset -c 0)
+  bench_cpu=(taskset -c 1)
+  workers="${GATEWAY_WORKERS:-1}"
+  threads="${BENCH_THREADS:-1}"
+  suffix="-pinned"
+fi
+[[ -n "$label" ]] && suffix="$suffix-$label"
+
+work="$(mktemp -d)"
+results_dir="$root/bench/results"
+mkdir -p "$results_dir"
+stamp="$(date +%Y-%m-%d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_file() {  # wait_file <path> <what>
+  for _ in $(seq 400); do
+    [[ -s "$1" ]] && return 0
+    sleep 0.05
+  done
+  echo "$2 did not start" >&2
+  return 1
+}
+
+# start_gateway [backend_target [grpc_port]]: sets gateway_pid, http_port, grpc_port.
+start_gateway() {
+  local backend="${1:-}"
+  grpc_port="${2:-$(free_port)}"
+  rm -f "$work/ports.json"
+  {
+    echo 'http:'
+    echo '  listen: "127.0.0.1:0"'
+    echo 'grpc:'
+    echo "  listen: \"127.0.0.1:$grpc_port\""
+    [[ -n "$workers" ]] && echo "workers: $workers"
+    echo 'log:'
+    echo '  level: warn'
+    echo 'hubs:'
+    echo '  - name: posts'
+    echo '    path: /hubs/posts'
+    echo '    max_queued_bytes: 67108864'
+    [[ -n "$backend" ]] && echo "    backend_target: \"$backend\""
+  } >"$work/hubgate.yaml"
+  "${gateway_cpu[@]}" "$gateway_bin" --config "$work/hubgate.yaml" --port_file "$work/ports.json" \
+    >"$work/gateway.log" 2>&1 &
+  gateway_pid=$!
+  pids+=("$gateway_pid")
+  wait_file "$work/ports.json" gateway
+  http_port="$(sed -E 's/.*"http":([0-9]+).*/\1/' "$work/ports.json")"
+  sleep 0.5  # let the gateway settle before its baseline RSS is read
+}
+
+stop_all() {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  pids=()
+}
+
+# bench <scenario name> <flags...>: one bench process against the running gateway.
+bench() {
+  local name="$1"
+  shift
+  local out="$results_dir/$stamp-$name$suffix.json"
+  echo "== $name: hubgate-bench $*"
+  "${bench_cpu[@]}" "$bench_bin" --http="127.0.0.1:$http_port" --grpc="127.0.0.1:$grpc_port" \
+    --gateway_pid="$gateway_pid" --threads="$threads" --label="$name$suffix" "$@" \
+    | tee "$work/out.txt" || true
+  grep '^RESULT ' "$work/out.txt" | sed 's/^RESULT //' >"$out"
+}
+
+scale() {  # scale <full> <quick>
+  if ((quick)); then echo "$2"; else echo "$1"; fi
+}
+
+for scenario in $scenarios; do
+  case "$scenario" in
+    fanout)
+      start_gateway
+      bench fanout --scenario=fanout --connections="$(scale 10000 50)" --groups=1 \
+        --pushes="$(scale 200 20)" --payload_bytes=100 --rate=0
+      stop_all ;;
+    fanout_rate)
+      start_gateway
+      bench fanout_rate --scenario=fanout --connections="$(scale 10000 50)" --groups=1 \
+        --pushes="$(scale 200 20)" --payload_bytes=100 --rate=10
+      stop_all ;;
+    targeted)
+      start_gateway
+      bench targeted --scenario=targeted --connections="$(scale 1000 50)" \
+        --groups="$(scale 1000 50)" --pushes="$(scale 10000 200)" --payload_bytes=100
+      stop_all ;;
+    density)
+      start_gateway
+      limit="$(awk '/^Max open files/ {print $4}' "/proc/$gateway_pid/limits")"
+      fds="$(ls "/proc/$gateway_pid/fd" | wc -l)"
+      rss="$(awk '/^VmRSS/ {print $2}' "/proc/$gateway_pid/status")"
+      total="${DENSITY_CONNECTIONS:-$((limit - fds - 64))}"
+      ((quick)) && total=60
+      hold="$(scale "${HOLD_SECONDS:-60}" 2)"
+      procs=$(((total + 8999) / 9000))
+      per=$(((total + procs - 1) / procs))
+      echo "== density: $total connections over $procs process(es), gateway fd limit $limit"
+      others=()
+      for ((i = 1; i < procs; i++)); do
+        n=$((i == procs - 1 ? total - per * (procs - 1) : per))
+        "${bench_cpu[@]}" "$bench_bin" --scenario=density --http="127.0.0.1:$http_port" \
+          --grpc="127.0.0.1:$grpc_port" --threads="$threads" --connections="$n" \
+          --hold_seconds="$((hold + 5))" --label="density$suffix-part$i" \
+          >"$work/density-$i.txt" 2>&1 &
+        others+=($!)
+      done
+      bench density --scenario=density --connections="$per" --hold_seconds="$hold" \
+        --total_connections="$total" --gateway_rss_baseline_kb="$rss" --gateway_fds_baseline="$fds"
+      for pid in "${others[@]}"; do wait "$pid" || true; done
+      for ((i = 1; i < procs; i++)); do
+        grep '^RESULT ' "$work/density-$i.txt" | sed 's/^RESULT //' \
+          >>"$results_dir/$stamp-density$suffix.json" || true
+      done
+      stop_all ;;
+    push_api)
+      start_gateway
+      bench push_api --scenario=push_api --connections=100 --groups=100 \
+        --pushes="$(scale 100000 500)" --channels=4 --inflight=64 --payload_bytes=100
+      stop_all ;;
+    invoke)
+      backend_ports="$work/backend.json"
+      rm -f "$backend_ports"
+      # The backend needs the gateway's Push API port, the gateway the backend's: pick both.
+      grpc_port_for_backend="$(free_port)"
+      "${bench_cpu[@]}" "$backend_bin" --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 \
+        --gateway="127.0.0.1:$grpc_port_for_backend" --port_file="$backend_ports" \
+        >"$work/backend.log" 2>&1 &
+      pids+=($!)
+      wait_file "$backend_ports" posts-backend
+      backend_port="$(sed -E 's/.*"grpc":([0-9]+).*/\1/' "$backend_ports")"
+      start_gateway "127.0.0.1:$backend_port" "$grpc_port_for_backend"
+      bench invoke --scenario=invoke --connections=100 --pushes="$(scale 20000 200)" \
+        --invoke_method=SendComment --invoke_args='[1,"bench"]'
+      stop_all ;;
+    *) echo "unknown scenario $scenario" >&2; exit 2 ;;
+  esac
+done
+
+echo
+echo "Summary ($stamp$suffix; results in bench/results/)"
+for scenario in $scenarios; do
+  f="$results_dir/$stamp-$scenario$suffix.json"
+  [[ -s "$f" ]] && cat "$f"
+done | python3 -c '
+import json, sys
+rows = [json.loads(line) for line in sys.stdin if line.strip()]
+def f(v, fmt="{:.0f}"):
+    return "-" if v is None or v == -1 else fmt.format(v)
+print("{:<24} {:>7} {:>9} {:>10} {:>11} {:>9} {:>18} {:>10} {:>9} {:>6} {:>4}".format(
+    "run", "conns", "conn/s", "RSS B/conn", "deliv/s", "gw us/msg", "lat p50/p99/max ms",
+    "push/s", "invoke/s", "bench%", "ok"))
+seen = set()
+for r in rows:
+    name = r["label"] or r["scenario"]
+    if "-part" in name:
+        continue
+    lat = r["latency_us"] if r["latency_us"]["count"] else r["invoke_latency_us"]
+    latency = "-" if not lat["count"] else "{:.1f}/{:.1f}/{:.1f}".format(
+        lat["p50"] / 1000, lat["p99"] / 1000, lat["max"] / 1000)
+    connected = r["gateway_connections"] if r["gateway_connections"] > 0 else r["connected"]
+    print("{:<24} {:>7} {:>9} {:>10} {:>11} {:>9} {:>18} {:>10} {:>9} {:>6} {:>4}".format(
+        name, connected, f(r["connects_per_s"]), f(r["gateway_rss_bytes_per_connection"]),
+        f(r["deliveries_per_s"] or None), f(r["gateway_cpu_us_per_delivery"], "{:.2f}"),
+        latency, f(r["push_calls_per_s"] or None), f(r["invokes_per_s"] or None),
+        f(r["bench_cpu_phase_percent"] or r["bench_cpu_percent"]), "yes" if r["ok"] else "NO"))
+'

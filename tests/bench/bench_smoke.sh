@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Smoke test of hubgate-bench (registered as ctest `bench.smoke` from bench/CMakeLists.txt):
+# starts a real gateway, runs tiny fanout, targeted and density runs, and checks that every
+# delivery arrived and that the RESULT line is JSON. No timing assertions.
+# Usage: tests/bench/bench_smoke.sh <hubgate-bench> <hubgate>
+set -euo pipefail
+bench="$1"
+gateway="$2"
+dir="$(mktemp -d)"
+gateway_pid=""
+cleanup() {
+  if [[ -n "$gateway_pid" ]]; then
+    kill "$gateway_pid" 2>/dev/null || true
+    wait "$gateway_pid" 2>/dev/null || true
+  fi
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+cat >"$dir/hubgate.yaml" <<YAML
+http:
+  listen: "127.0.0.1:0"
+grpc:
+  listen: "127.0.0.1:0"
+log:
+  level: warn
+hubs:
+  - name: posts
+    path: /hubs/posts
+YAML
+"$gateway" --config "$dir/hubgate.yaml" --port_file "$dir/ports.json" >"$dir/gateway.log" 2>&1 &
+gateway_pid=$!
+for _ in $(seq 200); do
+  [[ -s "$dir/ports.json" ]] && break
+  sleep 0.05
+done
+[[ -s "$dir/ports.json" ]] || { echo "gateway did not start"; cat "$dir/gateway.log"; exit 1; }
+ports="$(cat "$dir/ports.json")"
+http_port="$(sed -E 's/.*"http":([0-9]+).*/\1/' <<<"$ports")"
+grpc_port="$(sed -E 's/.*"grpc":([0-9]+).*/\1/' <<<"$ports")"
+common=(--http="127.0.0.1:$http_port" --grpc="127.0.0.1:$grpc_port" --gateway_pid="$gateway_pid"
+        --threads=2 --timeout_seconds=30)
+
+# run <expected deliveries> <bench flags...>: the bench must exit 0 and report the deliveries.
+run() {
+  local expected="$1"
+  shift
+  local out
+  if ! out="$("$bench" "${common[@]}" "$@" 2>&1)"; then
+    echo "hubgate-bench $* failed:"
+    echo "$out"
+    exit 1
+  fi
+  grep '^RESULT ' <<<"$out" | sed 's/^RESULT //' | python3 -c '
+import json, sys
+expected = int(sys.argv[1])
+r = json.loads(sys.stdin.read())
+assert r["ok"], r
+assert r["connect_failures"] == 0, r
+assert r["expected_deliveries"] == expected, (expected, r["expected_deliveries"])
+assert r["deliveries"] == expected and r["missing_deliveries"] == 0, r
+assert r["gateway_rss_kb_connected"] > 0, r
+print("ok:", r["scenario"], r["connected"], "connections,", r["deliveries"], "deliveries")
+' "$expected"
+}
+
+run 200 --scenario=fanout --connections=20 --pushes=10
+run 40 --scenario=targeted --connections=20 --groups=20 --pushes=40
+run 30 --scenario=push_api --connections=10 --groups=10 --pushes=30
+run 0 --scenario=density --connections=20 --hold_seconds=1
