@@ -43,6 +43,23 @@ if [[ -x build/release/gateway/hubgate ]]; then
   e2e_fail=$(grep -oP '^# fail \K[0-9]+' "$e2e_log" | tail -1)
   passed=$((passed + ${e2e_pass:-0})); failed=$((failed + ${e2e_fail:-1}))
   if [[ "${e2e_fail:-1}" != 0 ]]; then failures+=("end-to-end tests"); fi
+
+  # The official-client test files again, once per other transport x protocol combination
+  # (the full run above is WebSockets + JSON; MessagePack never runs on Server-Sent Events).
+  MATRIX_FILES=(push_targets groups users hub_methods streaming client_results lifecycle
+                scenario_posts scenario_clinical)
+  for cell in WebSockets:messagepack ServerSentEvents:json LongPolling:json LongPolling:messagepack; do
+    transport=${cell%%:*} protocol=${cell##*:}
+    echo "== end-to-end matrix: $transport + $protocol"
+    cell_log="build/e2e-$transport-$protocol.log"
+    (cd tests/e2e && HUBGATE_E2E_TRANSPORT=$transport HUBGATE_E2E_PROTOCOL=$protocol \
+       node --test --test-concurrency=4 "${MATRIX_FILES[@]/%/.test.js}" 2>&1) >"$cell_log"
+    grep -E '^# (pass|fail)|^not ok' "$cell_log" | tail -20
+    cell_pass=$(grep -oP '^# pass \K[0-9]+' "$cell_log" | tail -1)
+    cell_fail=$(grep -oP '^# fail \K[0-9]+' "$cell_log" | tail -1)
+    passed=$((passed + ${cell_pass:-0})); failed=$((failed + ${cell_fail:-1}))
+    if [[ "${cell_fail:-1}" != 0 ]]; then failures+=("e2e matrix $transport+$protocol"); fi
+  done
 fi
 echo "== deployment checks (Dockerfile, Helm chart)"
 deploy_log=build/deploy.log

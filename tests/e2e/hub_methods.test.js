@@ -9,7 +9,14 @@
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
 const { test } = require('./lib/gateway');
-const { connect, stopAll, rawHubClient, withTimeout, errorOf } = require('./lib/clients');
+const {
+  connect,
+  stopAll,
+  rawHubClient,
+  withTimeout,
+  errorOf,
+  matrix,
+} = require('./lib/clients');
 const { startGatewayWithTestBackend } = require('./lib/test_backend');
 
 const DEADLINE_MS = 1000;
@@ -271,7 +278,7 @@ test('the call context of an invocation names the hub, the connection and the tr
   assert.equal(ctx.hub, 'methods');
   assert.equal(ctx.connectionId, conn.connectionId);
   assert.equal(ctx.transport, 'WebSockets');
-  assert.equal(ctx.protocol, 'json');
+  assert.equal(ctx.protocol, matrix.protocol);
   assert.equal(ctx.userId, '');
   const ctx2 = await detailed.invoke('Context');
   assert.equal(ctx2.hub, 'detailed');

@@ -16,6 +16,7 @@ const {
   RawClient,
   rawHubClient,
   withTimeout,
+  matrix,
 } = require('./lib/clients');
 const { startGatewayWithTestBackend } = require('./lib/test_backend');
 
@@ -79,7 +80,7 @@ test('OnConnected carries the full call context of an authenticated connection',
   assert.equal(context.connectionId, conn.connectionId);
   assert.equal(context.userId, 'user-7');
   assert.equal(context.transport, 'WebSockets');
-  assert.equal(context.protocol, 'json');
+  assert.equal(context.protocol, matrix.protocol);
   assert.equal(context.claims.sub, 'user-7');
   assert.equal(context.claims.name, 'Alice');
   assert.equal(context.claims.level, '3', 'non-string claims are JSON text');

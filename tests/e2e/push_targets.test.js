@@ -9,7 +9,14 @@
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
 const { startGateway, test } = require('./lib/gateway');
-const { connect, collect, mintToken, stopAll } = require('./lib/clients');
+const {
+  connect,
+  collect,
+  mintToken,
+  stopAll,
+  matrix,
+  binaryAsReceived,
+} = require('./lib/clients');
 
 const SECRET = 'push-targets-secret-0123456789abcdef';
 
@@ -189,7 +196,7 @@ test('users reaches the connections of any listed user once each', async () => {
   assertReached(result, ['b1', 'b2', 'c1', 'c2']);
 });
 
-test('arguments: typed Values arrive as the corresponding JSON', async () => {
+test('arguments: typed Values arrive as the protocol represents them', async () => {
   const received = new Promise((resolve) => conns.c1.on('Typed', (...args) => resolve(args)));
   const response = await gw.grpcClient.send({
     hub: 'posts',
@@ -227,9 +234,15 @@ test('arguments: typed Values arrive as the corresponding JSON', async () => {
   assert.equal(args[6], null);
   assert.deepEqual(args[7], [1, 'two']);
   assert.deepEqual(args[8], { a: 1, b: [] });
-  assert.equal(args[9], Buffer.from([1, 2, 3, 250]).toString('base64'));
-  assert.equal(typeof args[10], 'string');
-  assert.equal(Date.parse(args[10]), 1700000000 * 1000);
+  // Binary: bytes under MessagePack, base64 text under JSON; timestamps: Date / ISO-8601 text.
+  assert.deepEqual(args[9], binaryAsReceived([1, 2, 3, 250]));
+  if (matrix.protocol === 'messagepack') {
+    assert.ok(args[10] instanceof Date);
+    assert.equal(args[10].getTime(), 1700000000 * 1000);
+  } else {
+    assert.equal(typeof args[10], 'string');
+    assert.equal(Date.parse(args[10]), 1700000000 * 1000);
+  }
 });
 
 test('arguments: arguments_json is delivered verbatim as the argument list, none means none', async () => {

@@ -4,11 +4,33 @@
 
 const assert = require('node:assert/strict');
 const signalR = require('@microsoft/signalr');
+const { MessagePackHubProtocol } = require('@microsoft/signalr-protocol-msgpack');
 const WebSocket = require('ws');
 const jwt = require('jsonwebtoken');
 
 const RS = '\x1e';
 const DEFAULT_TIMEOUT_MS = 5000;
+
+// The transport x protocol matrix: scripts/test.sh runs the official-client test files once per
+// combination, selected by these variables (unset: WebSockets and JSON). A test that sets
+// options.transport / options.protocol itself keeps its choice.
+const MATRIX_TRANSPORT = process.env.HUBGATE_E2E_TRANSPORT || 'WebSockets';
+const MATRIX_PROTOCOL = process.env.HUBGATE_E2E_PROTOCOL || 'json';
+if (!(MATRIX_TRANSPORT in signalR.HttpTransportType)) {
+  throw new Error(`HUBGATE_E2E_TRANSPORT: unknown transport ${MATRIX_TRANSPORT}`);
+}
+if (MATRIX_PROTOCOL !== 'json' && MATRIX_PROTOCOL !== 'messagepack') {
+  throw new Error(`HUBGATE_E2E_PROTOCOL: expected json or messagepack, got ${MATRIX_PROTOCOL}`);
+}
+const matrix = { transport: MATRIX_TRANSPORT, protocol: MATRIX_PROTOCOL };
+
+/**
+ * A binary value as the current protocol delivers it: bytes (Uint8Array) under MessagePack,
+ * a base64 string under JSON. For assertions: normalise(received) === normalise(expected).
+ */
+function binaryAsReceived(bytes, protocol = MATRIX_PROTOCOL) {
+  return protocol === 'messagepack' ? new Uint8Array(bytes) : Buffer.from(bytes).toString('base64');
+}
 
 /** Rejects with a descriptive error when `promise` does not settle within `ms`. */
 function withTimeout(promise, ms, what) {
@@ -51,11 +73,17 @@ function buildConnection(url, options = {}) {
     httpOptions.skipNegotiation = true;
     httpOptions.transport = signalR.HttpTransportType.WebSockets;
   }
-  if (options.transport !== undefined) httpOptions.transport = options.transport;
+  if (options.transport !== undefined) {
+    httpOptions.transport = options.transport;
+  } else if (!options.skipNegotiation && MATRIX_TRANSPORT !== 'WebSockets') {
+    httpOptions.transport = signalR.HttpTransportType[MATRIX_TRANSPORT];
+  }
   if (options.httpClient) httpOptions.httpClient = options.httpClient;
   let builder = new signalR.HubConnectionBuilder()
     .withUrl(url, httpOptions)
     .configureLogging(signalR.LogLevel.None);
+  const protocol = options.protocol || MATRIX_PROTOCOL;
+  if (protocol === 'messagepack') builder = builder.withHubProtocol(new MessagePackHubProtocol());
   if (options.reconnect) builder = builder.withAutomaticReconnect(options.reconnect);
   const connection = builder.build();
   if (options.serverTimeoutMs) connection.serverTimeoutInMilliseconds = options.serverTimeoutMs;
@@ -471,6 +499,8 @@ async function errorOf(promise) {
 }
 
 module.exports = {
+  matrix,
+  binaryAsReceived,
   errorOf,
   signalR,
   RS,

@@ -9,6 +9,7 @@
 //
 // Methods (Describe):
 //   Echo(...args)       invoke: returns args[0] (several arguments: the list)
+//   EchoValue(x)        invoke: returns x exactly as received (the hubgate.v1.Value, untouched)
 //   Void()              invoke: returns nothing
 //   Fail(message?)      invoke: HubError `message` (default "Fail was called.")
 //   Crash()             invoke: gRPC INTERNAL "crashed on purpose"
@@ -38,6 +39,7 @@ const { withTimeout, deferred } = require('./clients');
 
 const METHODS = [
   { name: 'Echo', kind: 'KIND_INVOKE' },
+  { name: 'EchoValue', kind: 'KIND_INVOKE' },
   { name: 'Void', kind: 'KIND_INVOKE' },
   { name: 'Fail', kind: 'KIND_INVOKE' },
   { name: 'Crash', kind: 'KIND_INVOKE' },
@@ -226,6 +228,8 @@ class TestBackend {
     switch (request.method) {
       case 'Echo':
         return result(args.length === 1 ? args[0] : args);
+      case 'EchoValue':
+        return callback(null, { result: (request.arguments || [])[0] || { nullValue: 'NULL_VALUE' } });
       case 'Void':
       case 'Record':
         return callback(null, {});
