@@ -5,6 +5,9 @@
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
 const jwt = require('jsonwebtoken');
+const WebSocket = require('ws');
+const { NullLogger } = require('@microsoft/signalr');
+const { MessagePackHubProtocol } = require('@microsoft/signalr-protocol-msgpack');
 const { startGateway, test } = require('./lib/gateway');
 const {
   RS,
@@ -135,11 +138,31 @@ test('handshake: version 3 -> "The server does not support version 3 of the \'js
   await assertHealthy();
 });
 
-test('handshake: messagepack is not supported (yet)', async () => {
-  await expectHandshakeError(
-    `{"protocol":"messagepack","version":1}${RS}`,
-    "The protocol 'messagepack' is not supported.",
+test('MessagePack: a malformed message closes only that connection, with the Close error', async () => {
+  const n = await negotiate(gw.hubUrl('/hubs/posts'));
+  const ws = new WebSocket(`${gw.wsUrl}/hubs/posts?id=${n.body.connectionToken}`);
+  ws.binaryType = 'arraybuffer';
+  const frames = [];
+  const closed = new Promise((resolve) => ws.on('close', (code) => resolve(code)));
+  ws.on('message', (data, isBinary) => frames.push({ data, isBinary }));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  ws.send(`{"protocol":"messagepack","version":1}${RS}`);
+  // A length-prefixed array whose element is the never-used byte 0xc1.
+  ws.send(Buffer.from([0x03, 0x93, 0xc1, 0x00]), { binary: true });
+  assert.equal(await withTimeout(closed, 5000, 'close after the malformed message'), 1000);
+  assert.ok(frames.every((f) => f.isBinary), 'MessagePack connections get binary frames only');
+  const bytes = Buffer.concat(frames.map((f) => Buffer.from(f.data)));
+  assert.equal(bytes.subarray(0, 3).toString(), `{}${RS}`, 'the handshake answer');
+  const messages = new MessagePackHubProtocol().parseMessages(
+    bytes.subarray(3).buffer.slice(bytes.byteOffset + 3, bytes.byteOffset + bytes.length),
+    NullLogger.instance,
   );
+  assert.deepEqual(messages, [
+    { type: 7, error: 'Connection closed with an error.', allowReconnect: false },
+  ]);
   await assertHealthy();
 });
 
