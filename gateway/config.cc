@@ -21,6 +21,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
@@ -140,6 +142,69 @@ absl::Status ReadListen(const YAML::Node& node, const std::string& path, std::st
   return absl::OkStatus();
 }
 
+bool IsHttpUrl(absl::string_view url) {
+  return (absl::StartsWithIgnoreCase(url, "http://") && url.size() > 7) ||
+         (absl::StartsWithIgnoreCase(url, "https://") && url.size() > 8);
+}
+
+// The transports of a hub: a non-empty list of WebSockets, ServerSentEvents, LongPolling.
+absl::Status ReadTransports(const YAML::Node& node, const std::string& path, unsigned& out) {
+  constexpr absl::string_view kExpected =
+      "expected a non-empty list of WebSockets, ServerSentEvents, LongPolling";
+  if (!node.IsSequence() || node.size() == 0) return KeyError(path, node, kExpected);
+  out = 0;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string item_path = absl::StrCat(path, "[", i, "]");
+    const std::string name = node[i].IsScalar() ? node[i].Scalar() : "";
+    unsigned bit = 0;
+    if (absl::EqualsIgnoreCase(name, "WebSockets")) {
+      bit = hubcore::kTransportWebSockets;
+    } else if (absl::EqualsIgnoreCase(name, "ServerSentEvents")) {
+      bit = hubcore::kTransportServerSentEvents;
+    } else if (absl::EqualsIgnoreCase(name, "LongPolling")) {
+      bit = hubcore::kTransportLongPolling;
+    } else {
+      return KeyError(item_path, node[i], kExpected);
+    }
+    if ((out & bit) != 0) return KeyError(item_path, node[i], "transport listed twice");
+    out |= bit;
+  }
+  return absl::OkStatus();
+}
+
+// Splits "a, b,c" into its non-empty, trimmed items.
+std::vector<std::string> SplitList(absl::string_view text) {
+  std::vector<std::string> items;
+  for (absl::string_view item : absl::StrSplit(text, ',')) {
+    item = absl::StripAsciiWhitespace(item);
+    if (!item.empty()) items.emplace_back(item);
+  }
+  return items;
+}
+
+absl::Status ParseCors(const YAML::Node& node, CorsConfig& cors) {
+  return ForEachKey(
+      node, "cors", {"allowed_origins", "max_age"},
+      [&](std::string_view key, const YAML::Node& value, const std::string& path) {
+        if (key == "max_age") {
+          std::chrono::milliseconds max_age{};
+          if (absl::Status s = ReadDuration(value, path, max_age); !s.ok()) return s;
+          cors.max_age = std::chrono::duration_cast<std::chrono::seconds>(max_age);
+          return absl::OkStatus();
+        }
+        if (!value.IsSequence()) return KeyError(path, value, "expected a list of origins");
+        cors.allowed_origins.clear();
+        for (size_t i = 0; i < value.size(); ++i) {
+          if (!value[i].IsScalar() || value[i].Scalar().empty()) {
+            return KeyError(absl::StrCat(path, "[", i, "]"), value[i],
+                            "expected an origin such as https://app.example, or \"*\"");
+          }
+          cors.allowed_origins.push_back(value[i].Scalar());
+        }
+        return absl::OkStatus();
+      });
+}
+
 absl::Status ParseAuth(const YAML::Node& node, AuthConfig& auth) {
   return ForEachKey(node, "auth",
                     {"hs256_secret", "rs256_public_key_file", "rs256_public_key_pem",
@@ -176,7 +241,8 @@ absl::Status ParseHub(const YAML::Node& node, const std::string& hub_path,
       {"name", "path", "require_auth", "detailed_errors", "max_message_size", "max_queued_bytes",
        "slow_consumer_policy", "handshake_timeout", "keep_alive_interval", "client_timeout",
        "disconnect_timeout", "backend_target", "backend_deadline", "max_parallel_invocations",
-       "stream_buffer_capacity", "forwarded_headers"},
+       "stream_buffer_capacity", "forwarded_headers", "transports", "poll_timeout",
+       "negotiate_redirect"},
       [&](std::string_view key, const YAML::Node& value, const std::string& path) {
         if (key == "name") {
           if (absl::Status s = ReadString(value, path, hub.name); !s.ok()) return s;
@@ -214,6 +280,24 @@ absl::Status ParseHub(const YAML::Node& node, const std::string& hub_path,
           hub.max_parallel_invocations = static_cast<int>(parallel);
           return absl::OkStatus();
         }
+        if (key == "poll_timeout") return ReadDuration(value, path, hub.poll_timeout);
+        if (key == "transports") return ReadTransports(value, path, hub.transports);
+        if (key == "negotiate_redirect") {
+          return ForEachKey(value, path, {"url", "access_token"},
+                            [&](std::string_view k, const YAML::Node& v, const std::string& p) {
+                              if (k == "access_token") {
+                                return ReadString(v, p, hub.negotiate_redirect_access_token);
+                              }
+                              if (absl::Status s = ReadString(v, p, hub.negotiate_redirect_url);
+                                  !s.ok()) {
+                                return s;
+                              }
+                              if (!IsHttpUrl(hub.negotiate_redirect_url)) {
+                                return KeyError(p, v, "expected an http:// or https:// URL");
+                              }
+                              return absl::OkStatus();
+                            });
+        }
         if (key == "forwarded_headers") {
           if (!value.IsSequence()) return KeyError(path, value, "expected a list of header names");
           hub.forwarded_headers.clear();
@@ -246,7 +330,8 @@ absl::Status ParseHub(const YAML::Node& node, const std::string& hub_path,
 absl::Status ParseRoot(const YAML::Node& root, GatewayConfig& config) {
   return ForEachKey(
       root, "",
-      {"http", "grpc", "admin", "workers", "log", "shutdown", "port_file", "auth", "hubs"},
+      {"http", "grpc", "admin", "workers", "log", "shutdown", "port_file", "auth", "cors",
+       "hubs"},
       [&](std::string_view key, const YAML::Node& value, const std::string& path) {
         if (key == "http") {
           return ForEachKey(value, path, {"listen", "static_dir"},
@@ -308,6 +393,7 @@ absl::Status ParseRoot(const YAML::Node& root, GatewayConfig& config) {
         }
         if (key == "port_file") return ReadString(value, path, config.port_file);
         if (key == "auth") return ParseAuth(value, config.auth);
+        if (key == "cors") return ParseCors(value, config.cors);
         // hubs
         if (!value.IsSequence()) return KeyError(path, value, "expected a list of hubs");
         config.hubs.clear();
@@ -375,6 +461,13 @@ absl::Status ValidateHubs(const GatewayConfig& config) {
         {"disconnect_timeout", hub.disconnect_timeout}};
     for (const auto& [key, value] : timeouts) {
       if (value.count() <= 0) return fail(key, "must be positive");
+    }
+    if (hub.poll_timeout.count() <= 0) return fail("poll_timeout", "must be positive");
+    if ((hub.transports & hubcore::kAllTransports) == 0) {
+      return fail("transports", "at least one transport is needed");
+    }
+    if (!hub.negotiate_redirect_url.empty() && !IsHttpUrl(hub.negotiate_redirect_url)) {
+      return fail("negotiate_redirect.url", "expected an http:// or https:// URL");
     }
   }
   return absl::OkStatus();
@@ -459,6 +552,10 @@ absl::Status FinalizeConfig(GatewayConfig& config) {
         config.workers > kMaxWorkers) {
       return EnvError("HUBGATE_WORKERS", "expected an integer in 0..256");
     }
+  }
+
+  if (const char* v = GetEnv("HUBGATE_CORS_ALLOWED_ORIGINS")) {
+    config.cors.allowed_origins = SplitList(v);
   }
 
   AuthConfig& auth = config.auth;

@@ -31,6 +31,16 @@ struct ShutdownConfig {
   std::chrono::milliseconds deadline{25000};
 };
 
+// Cross-origin browser access (see docs/configuration.md, `cors`).
+struct CorsConfig {
+  // Exact origins ("https://app.example"), compared case-insensitively; "*" allows any origin
+  // (the request's Origin is echoed, never "*", since SignalR sends credentials). Empty: no
+  // CORS headers at all. Env HUBGATE_CORS_ALLOWED_ORIGINS (comma-separated).
+  std::vector<std::string> allowed_origins;
+  std::chrono::seconds max_age{600};  // Access-Control-Max-Age of preflight answers
+  bool enabled() const { return !allowed_origins.empty(); }
+};
+
 struct GatewayConfig {
   std::string http_listen = "0.0.0.0:8080";   // host:port; port 0 picks a free port
   std::string grpc_listen = "0.0.0.0:50051";
@@ -43,6 +53,7 @@ struct GatewayConfig {
   ShutdownConfig shutdown;
   std::string port_file;  // when set, the bound ports are written there as JSON once listening
   AuthConfig auth;
+  CorsConfig cors;
   std::vector<hubcore::HubOptions> hubs;
 };
 

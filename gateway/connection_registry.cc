@@ -30,20 +30,47 @@ void ConnectionRegistry::Add(const std::string& token, Entry entry) {
 }
 
 absl::StatusOr<ConnectionRegistry::Entry> ConnectionRegistry::Claim(const std::string& token,
-                                                                    const std::string& hub) {
+                                                                    const std::string& hub,
+                                                                    TransportKind transport) {
   absl::MutexLock lock(&mutex_);
   auto it = entries_.find(token);
-  if (it == entries_.end()) {
+  if (it == entries_.end() || it->second.hub != hub) {
     return absl::NotFoundError("No Connection with that ID");
   }
-  if (it->second.hub != hub) {
+  Entry& entry = it->second;
+  if (entry.claimed) {
+    if (entry.transport != transport) {
+      return absl::FailedPreconditionError("Cannot change transports mid-connection");
+    }
+    if (transport != TransportKind::kLongPolling) {
+      return absl::AlreadyExistsError("Connection ID already has an active transport");
+    }
+    return entry;  // the next poll of a Long Polling connection
+  }
+  Entry before = entry;
+  entry.claimed = true;
+  entry.transport = transport;
+  before.transport = transport;
+  return before;
+}
+
+absl::StatusOr<ConnectionRegistry::Entry> ConnectionRegistry::Find(const std::string& token,
+                                                                   const std::string& hub) const {
+  absl::MutexLock lock(&mutex_);
+  auto it = entries_.find(token);
+  if (it == entries_.end() || it->second.hub != hub) {
     return absl::NotFoundError("No Connection with that ID");
   }
-  if (it->second.claimed) {
-    return absl::AlreadyExistsError("Connection ID already has an active transport");
-  }
-  it->second.claimed = true;
   return it->second;
+}
+
+void ConnectionRegistry::AttachSession(const std::string& token,
+                                       std::weak_ptr<HttpTransportSession> session) {
+  absl::MutexLock lock(&mutex_);
+  auto it = entries_.find(token);
+  if (it != entries_.end()) {
+    it->second.session = std::move(session);
+  }
 }
 
 void ConnectionRegistry::Remove(const std::string& token) {

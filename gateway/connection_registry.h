@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,11 @@
 #include "gateway/jwt_authenticator.h"
 
 namespace hubgate::gateway {
+
+class HttpTransportSession;
+
+// The transport a connection uses (none until the first transport request arrives).
+enum class TransportKind : uint8_t { kNone, kWebSockets, kServerSentEvents, kLongPolling };
 
 // Connections created by negotiate, keyed by their secret token, until their transport closes.
 // Negotiate runs on whichever worker accepted the HTTP request and the WebSocket may arrive on
@@ -27,13 +33,25 @@ class ConnectionRegistry {
     uint32_t worker = 0;  // the worker that will own the connection (encoded in the id)
     TimePoint connect_deadline;  // forgotten if no transport has connected by then
     bool claimed = false;  // a transport has connected
+    TransportKind transport = TransportKind::kNone;
+    // The Server-Sent Events or Long Polling session, once it exists. Only locked and used on
+    // the owning worker's thread.
+    std::weak_ptr<HttpTransportSession> session;
   };
 
   // Registers a new connection; token must be unique (random).
   void Add(const std::string& token, Entry entry);
-  // A transport connects with the token. NotFound: unknown or expired token; AlreadyExists: a
-  // transport is already connected (HTTP 409). A token of another hub is NotFound too.
-  absl::StatusOr<Entry> Claim(const std::string& token, const std::string& hub);
+  // A transport connects with the token. NotFound: unknown or expired token (a token of
+  // another hub too); AlreadyExists: the same transport is already connected (HTTP 409);
+  // FailedPrecondition: another transport is connected (HTTP 400). Every Long Polling poll
+  // claims: a poll of a Long Polling connection succeeds again. The returned copy's `claimed`
+  // tells whether a transport had connected before this call.
+  absl::StatusOr<Entry> Claim(const std::string& token, const std::string& hub,
+                              TransportKind transport = TransportKind::kWebSockets);
+  // The entry of a token (NotFound as Claim), without claiming it.
+  absl::StatusOr<Entry> Find(const std::string& token, const std::string& hub) const;
+  // Records the session serving a token's Server-Sent Events or Long Polling transport.
+  void AttachSession(const std::string& token, std::weak_ptr<HttpTransportSession> session);
   // The connection ended; the token stops working.
   void Remove(const std::string& token);
   // Forgets connections that were negotiated but not connected by their deadline.

@@ -10,7 +10,40 @@ namespace hubgate::gateway {
 
 namespace {
 constexpr int kServerNegotiateVersion = 1;
+
+boost::json::array AvailableTransports(const hubcore::HubOptions& hub) {
+  boost::json::array transports;
+  if ((hub.transports & hubcore::kTransportWebSockets) != 0) {
+    transports.push_back(boost::json::object{
+        {"transport", "WebSockets"}, {"transferFormats", boost::json::array{"Text", "Binary"}}});
+  }
+  if ((hub.transports & hubcore::kTransportServerSentEvents) != 0) {
+    transports.push_back(boost::json::object{{"transport", "ServerSentEvents"},
+                                             {"transferFormats", boost::json::array{"Text"}}});
+  }
+  if ((hub.transports & hubcore::kTransportLongPolling) != 0) {
+    transports.push_back(boost::json::object{
+        {"transport", "LongPolling"}, {"transferFormats", boost::json::array{"Text", "Binary"}}});
+  }
+  return transports;
+}
 }  // namespace
+
+std::string Negotiate::Redirect(const hubcore::HubOptions& hub,
+                                std::optional<std::string_view> caller_token) {
+  boost::json::object body;
+  body["url"] = hub.negotiate_redirect_url;
+  if (!hub.negotiate_redirect_access_token.empty()) {
+    body["accessToken"] = hub.negotiate_redirect_access_token;
+  } else if (caller_token.has_value() && !caller_token->empty()) {
+    body["accessToken"] = boost::json::string_view(caller_token->data(), caller_token->size());
+  }
+  return boost::json::serialize(body);
+}
+
+std::string Negotiate::TransportsJson(const hubcore::HubOptions& hub) {
+  return boost::json::serialize(AvailableTransports(hub));
+}
 
 std::string Negotiate::Handle(const hubcore::HubOptions& hub,
                               std::optional<std::string_view> version_param, uint32_t worker,
@@ -37,10 +70,7 @@ std::string Negotiate::Handle(const hubcore::HubOptions& hub,
     body["connectionToken"] = token;
   }
   body["negotiateVersion"] = version;
-  boost::json::array transports;
-  transports.push_back(boost::json::object{
-      {"transport", "WebSockets"}, {"transferFormats", boost::json::array{"Text", "Binary"}}});
-  body["availableTransports"] = std::move(transports);
+  body["availableTransports"] = AvailableTransports(hub);
   return boost::json::serialize(body);
 }
 

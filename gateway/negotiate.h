@@ -19,6 +19,15 @@ class Negotiate {
                             std::optional<std::string_view> version_param, uint32_t worker,
                             ConnectionRegistry& registry,
                             std::chrono::steady_clock::time_point now);
+
+  // The redirect answer of a hub with negotiate_redirect_url: {"url", "accessToken"}. The token
+  // is the configured one, else `caller_token` (the bearer token the caller presented); without
+  // either, accessToken is left out and the client keeps its own token factory.
+  static std::string Redirect(const hubcore::HubOptions& hub,
+                              std::optional<std::string_view> caller_token);
+
+  // The availableTransports array of a hub, in .NET's order.
+  static std::string TransportsJson(const hubcore::HubOptions& hub);
 };
 
 }  // namespace hubgate::gateway

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "boost/json/monotonic_resource.hpp"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
@@ -55,6 +56,13 @@ absl::StatusOr<HandshakeRequest> Handshake::ParseRequest(std::string_view record
     protocol = HubProtocol::kMessagePack;
   }
   if (!protocol.has_value()) {
+    if (name == kMessagePackProtocolName) {
+      // A known protocol the transport cannot carry (Server-Sent Events is text only).
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Cannot use the '", AsAbsl(name),
+          "' protocol on the current transport. The transport does not support 'Binary' "
+          "transfer format."));
+    }
     return absl::InvalidArgumentError(ProtocolNotSupportedText(name));
   }
   // .NET's IsVersionSupported is "version <= Version", so only versions above the newest one

@@ -13,6 +13,14 @@ enum class SlowConsumerPolicy {
   kDrop,   // drop the new message and keep the connection (lossy, for best-effort feeds)
 };
 
+// The transports a hub offers (a bit set), as .NET's HttpTransportType.
+enum TransportBits : unsigned {
+  kTransportWebSockets = 1,
+  kTransportServerSentEvents = 2,
+  kTransportLongPolling = 4,
+  kAllTransports = kTransportWebSockets | kTransportServerSentEvents | kTransportLongPolling,
+};
+
 // The per-hub rules, with ASP.NET Core SignalR's defaults.
 struct HubOptions {
   std::string name;   // e.g. "posts"; the Push API's `hub`
@@ -33,6 +41,17 @@ struct HubOptions {
   int max_parallel_invocations = 1;  // a client's non-streaming calls beyond this wait in order
   size_t stream_buffer_capacity = 10;  // upload stream items buffered before back-pressure
   std::vector<std::string> forwarded_headers;  // connect-request headers passed to the backend
+
+  // Transports offered by negotiate and accepted on the hub path (TransportBits).
+  unsigned transports = kAllTransports;
+  // Long Polling: a poll with nothing to send ends with 200 and no body after this long
+  // (.NET's LongPollingOptions.PollTimeout; keep it below the client's 100 s request timeout).
+  std::chrono::milliseconds poll_timeout{90'000};
+  // When negotiate_redirect_url is set, negotiate answers {"url", "accessToken"} instead of
+  // creating a connection: the client negotiates again there (a front door sending clients to
+  // a given node). The access token is this one, or else the caller's bearer token.
+  std::string negotiate_redirect_url;
+  std::string negotiate_redirect_access_token;
 };
 
 }  // namespace hubgate::hubcore

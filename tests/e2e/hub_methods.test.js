@@ -277,7 +277,7 @@ test('the call context of an invocation names the hub, the connection and the tr
   const ctx = await conn.invoke('Context');
   assert.equal(ctx.hub, 'methods');
   assert.equal(ctx.connectionId, conn.connectionId);
-  assert.equal(ctx.transport, 'WebSockets');
+  assert.equal(ctx.transport, matrix.transport);
   assert.equal(ctx.protocol, matrix.protocol);
   assert.equal(ctx.userId, '');
   const ctx2 = await detailed.invoke('Context');

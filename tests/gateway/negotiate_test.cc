@@ -31,7 +31,7 @@ TEST_F(NegotiateTest, VersionOneReturnsIdTokenAndWebSockets) {
   EXPECT_NE(id, token);
   EXPECT_EQ(hubcore::ConnectionId::WorkerOf(id), 3u);
   auto transports = body.at("availableTransports").as_array();
-  ASSERT_EQ(transports.size(), 1u);
+  ASSERT_EQ(transports.size(), 3u);
   EXPECT_EQ(transports[0].at("transport").as_string(), "WebSockets");
   EXPECT_FALSE(body.contains("ProtocolVersion"));
   auto claimed = registry_.Claim(token, "posts");

@@ -43,8 +43,10 @@ TEST(HandshakeTest, RejectsVersionsAboveTheMaximum) {
 }
 
 TEST(HandshakeTest, MessagePackIsRefusedUnlessSupported) {
-  EXPECT_EQ(ErrorOf(R"({"protocol":"messagepack","version":1})"),
-            "The protocol 'messagepack' is not supported.");
+  // MessagePack on a text-only transport (Server-Sent Events): .NET's transfer-format text.
+  EXPECT_EQ(ErrorOf(R"({"protocol":"messagepack","version":1})", Supported{true, false}),
+            "Cannot use the 'messagepack' protocol on the current transport. The transport does "
+            "not support 'Binary' transfer format.");
   HandshakeRequest request =
       MustParse(R"({"protocol":"messagepack","version":2})", Supported{true, true});
   EXPECT_EQ(request.protocol, HubProtocol::kMessagePack);
