@@ -2,9 +2,9 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "hubcore/connection_id.h"
 #include "hubcore/hub_errors.h"
@@ -13,13 +13,27 @@ namespace hubgate::gateway {
 
 namespace {
 
-// Collects the per-worker counts of one publish and answers when the last worker is done.
-class PublishTally {
+// One publish, shared by the tasks of the workers it goes to (one allocation per push, not per
+// worker or recipient). The last worker to finish answers with the total.
+class PublishJob {
  public:
-  PublishTally(size_t workers, hubcore::Publisher::CountCallback done)
-      : remaining_(workers), done_(std::move(done)) {}
+  PublishJob(const std::string& hub, const hubcore::Audience& audience,
+             hubcore::SerializedMessageConstSharedPtr message, size_t workers,
+             hubcore::Publisher::CountCallback done)
+      : hub_(hub),
+        audience_(audience),
+        message_(std::move(message)),
+        remaining_(workers),
+        done_(std::move(done)) {}
 
-  void Add(uint64_t count) {
+  // Runs on a worker's thread: delivers to that worker's share of the audience.
+  void RunOn(Worker& worker) {
+    uint64_t count = 0;
+    if (const hubcore::HubIndex* index = worker.FindIndex(hub_)) {
+      const hubcore::SerializedMessage& message = *message_;
+      count = index->ForEachRecipient(
+          audience_, [&message](hubcore::ConnectionSink& sink) { sink.Deliver(message); });
+    }
     total_.fetch_add(count, std::memory_order_relaxed);
     if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       std::move(done_)(total_.load(std::memory_order_relaxed));
@@ -27,6 +41,9 @@ class PublishTally {
   }
 
  private:
+  const std::string hub_;
+  const hubcore::Audience audience_;
+  const hubcore::SerializedMessageConstSharedPtr message_;
   std::atomic<size_t> remaining_;
   std::atomic<uint64_t> total_{0};
   hubcore::Publisher::CountCallback done_;
@@ -57,21 +74,22 @@ void LocalPublisher::Publish(const std::string& hub, const hubcore::Audience& au
     metrics_->Pushed(hub, audience);
   }
   // Which workers can hold a recipient: all of them, except for connection-id audiences.
-  std::vector<uint32_t> targets;
+  const uint32_t worker_count = workers_.size();
+  absl::InlinedVector<uint32_t, 8> targets;
   if (audience.kind == hubcore::Audience::Kind::kConnections) {
-    std::vector<bool> wanted(workers_.size(), false);
+    absl::InlinedVector<bool, 8> wanted(worker_count, false);
     for (const std::string& id : audience.names) {
       if (auto worker = OwningWorker(id)) {
         wanted[*worker] = true;
       }
     }
-    for (uint32_t i = 0; i < wanted.size(); ++i) {
+    for (uint32_t i = 0; i < worker_count; ++i) {
       if (wanted[i]) {
         targets.push_back(i);
       }
     }
   } else {
-    for (uint32_t i = 0; i < workers_.size(); ++i) {
+    for (uint32_t i = 0; i < worker_count; ++i) {
       targets.push_back(i);
     }
   }
@@ -79,18 +97,12 @@ void LocalPublisher::Publish(const std::string& hub, const hubcore::Audience& au
     std::move(done)(uint64_t{0});
     return;
   }
-  auto tally = std::make_shared<PublishTally>(targets.size(), std::move(done));
-  auto shared_audience = std::make_shared<const hubcore::Audience>(audience);
+  auto job = std::make_shared<PublishJob>(hub, audience, std::move(message), targets.size(),
+                                          std::move(done));
   for (uint32_t index : targets) {
     Worker& worker = workers_.at(index);
-    worker.Post([&worker, hub, shared_audience, message, tally] {
-      uint64_t count = 0;
-      if (const hubcore::HubIndex* index = worker.FindIndex(hub)) {
-        count = index->ForEachRecipient(
-            *shared_audience, [&](hubcore::ConnectionSink& sink) { sink.Deliver(*message); });
-      }
-      tally->Add(count);
-    });
+    // Straight onto the worker's loop (Worker::Post would wrap the task a second time).
+    net::post(worker.io_context(), [&worker, job] { job->RunOn(worker); });
   }
 }
 

@@ -192,7 +192,23 @@ void Metrics::AuthFailed(const std::string& hub, std::string_view reason) {
 void Metrics::Negotiated(const std::string& hub) { negotiations_.Add({{"hub", hub}}).Increment(); }
 
 void Metrics::Pushed(const std::string& hub, const hubcore::Audience& audience) {
-  pushes_.Add({{"hub", hub}, {"target", Str(AudienceLabel(audience))}}).Increment();
+  const std::string_view target = AudienceLabel(audience);
+  std::string key;
+  key.reserve(hub.size() + 1 + target.size());
+  key.append(hub).append(1, '\n').append(target);
+  prometheus::Counter* counter = nullptr;
+  {
+    absl::ReaderMutexLock lock(&pushes_mutex_);
+    if (auto it = push_counters_.find(key); it != push_counters_.end()) {
+      counter = it->second;
+    }
+  }
+  if (counter == nullptr) {
+    counter = &pushes_.Add({{"hub", hub}, {"target", Str(target)}});
+    absl::MutexLock lock(&pushes_mutex_);
+    push_counters_.emplace(std::move(key), counter);
+  }
+  counter->Increment();
 }
 
 void Metrics::Invoked(const std::string& hub, const std::string& method, std::string_view kind,

@@ -79,6 +79,12 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& invocations_;
   prometheus::Family<prometheus::Histogram>& backend_call_seconds_;
 
+  // hubgate_pushes_total children by hub and target label, so that a push does not build a
+  // label map and search the family (the Push API calls Pushed once per call).
+  absl::Mutex pushes_mutex_;
+  absl::flat_hash_map<std::string, prometheus::Counter*> push_counters_
+      ABSL_GUARDED_BY(pushes_mutex_);
+
   absl::Mutex traffic_mutex_;
   absl::flat_hash_map<std::string, std::unique_ptr<Traffic>> traffic_
       ABSL_GUARDED_BY(traffic_mutex_);

@@ -6,11 +6,29 @@
 namespace hubgate::gateway {
 
 namespace {
-constexpr size_t kReadChunk = 4096;
+// What an idle connection reads into: client messages are small (pings, invocations). A read
+// that fills it switches to the large size until a read comes back short, then the large buffer
+// is released, so a quiet connection holds kSmallReadChunk bytes, not kLargeReadChunk.
+constexpr size_t kSmallReadChunk = 256;
+constexpr size_t kLargeReadChunk = 16 * 1024;
 // A single write that makes no progress for this long means a stuck peer (.NET's
-// TransportSendTimeout).
-constexpr std::chrono::seconds kSendTimeout{10};
+// TransportSendTimeout), counted in worker ticks (one a second): it fires after 10 to 11 s.
+constexpr uint32_t kSendTimeoutTicks = 10;
 constexpr std::string_view kTransportLabel = "websockets";
+// Batches up to this many frames keep their vectors' memory for the next write.
+constexpr size_t kMaxIdleBatch = 16;
+
+// write_buffers_ seen as a buffer sequence. Beast copies the sequence it is given into its write
+// operation and into the views it builds over it; copying this view copies two pointers, where a
+// std::vector would be copied (allocated) each time.
+struct BufferListView {
+  using value_type = net::const_buffer;
+  using const_iterator = const net::const_buffer*;
+  const net::const_buffer* first;
+  const net::const_buffer* last;
+  const_iterator begin() const { return first; }
+  const_iterator end() const { return last; }
+};
 }  // namespace
 
 WebSocketSession::WebSocketSession(tcp::socket socket, Worker& worker, GatewayContext& context,
@@ -18,15 +36,15 @@ WebSocketSession::WebSocketSession(tcp::socket socket, Worker& worker, GatewayCo
     : ws_(std::move(socket)),
       worker_(worker),
       context_(context),
-      params_(std::move(params)),
-      hub_(params_.context, *params_.hub, *this, params_.backend,
+      hub_(std::move(params.context), *params.hub, *this, params.backend,
            std::chrono::steady_clock::now()),
-      traffic_(context.metrics.TrafficFor(params_.hub->name, kTransportLabel)) {}
+      token_(std::move(params.token)),
+      read_chunk_(kSmallReadChunk),
+      traffic_(context.metrics.TrafficFor(params.hub->name, kTransportLabel)) {}
 
 WebSocketSession::~WebSocketSession() = default;
 
 void WebSocketSession::Run(http::request<http::string_body> request) {
-  beast::get_lowest_layer(ws_).expires_never();
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.handshake_timeout = std::chrono::seconds(5);  // also bounds the closing handshake
   timeouts.idle_timeout = websocket::stream_base::none();  // the hub protocol pings instead
@@ -49,7 +67,7 @@ void WebSocketSession::OnAccept(error_code ec) {
   worker_.AddSession(this);
   registered_ = true;
   spdlog::debug("connection {} opened on hub {} (user '{}')", connection_id(),
-                params_.hub->name, params_.context.user_id);
+                hub_.options().name, user_id());
   DoRead();
 }
 
@@ -58,7 +76,7 @@ void WebSocketSession::DoRead() {
     return;
   }
   reading_ = true;
-  ws_.async_read_some(read_buffer_.prepare(kReadChunk),
+  ws_.async_read_some(read_buffer_.prepare(read_chunk_),
                       beast::bind_front_handler(&WebSocketSession::OnRead, shared_from_this()));
 }
 
@@ -79,10 +97,13 @@ void WebSocketSession::OnRead(error_code ec, size_t bytes) {
   hub_.OnData(std::string_view(static_cast<const char*>(data.data()), data.size()),
               std::chrono::steady_clock::now());
   read_buffer_.consume(read_buffer_.size());
-  if (read_buffer_.capacity() > 4 * kReadChunk) {
-    read_buffer_.shrink_to_fit();
+  if (bytes == read_chunk_) {
+    read_chunk_ = kLargeReadChunk;  // more is probably waiting
+  } else if (read_chunk_ != kSmallReadChunk) {
+    read_chunk_ = kSmallReadChunk;
+    read_buffer_.shrink_to_fit();  // empty: frees the large buffer
   }
-  if (!close_requested_ && writing_ && queued_bytes_ > 2 * params_.hub->max_queued_bytes) {
+  if (!close_requested_ && writing_ && queued_bytes_ > 2 * hub_.options().max_queued_bytes) {
     waiting_for_queue_ = true;  // resumed by OnWrite once the client has read enough
   }
   DoRead();  // keep reading even while closing, to see the peer's close frame
@@ -134,11 +155,12 @@ bool WebSocketSession::Write(hubcore::FrameConstSharedPtr frame, bool bounded) {
   if (close_requested_ || torn_down_) {
     return true;  // the connection is ending; nothing more goes out, and that is not overflow
   }
-  if (bounded && queued_bytes_ + frame->size() > params_.hub->max_queued_bytes) {
+  const size_t size = frame->size();
+  if (bounded && queued_bytes_ + size > hub_.options().max_queued_bytes) {
     traffic_->queue_overflows->Increment();
     return false;
   }
-  queued_bytes_ += frame->size();
+  queued_bytes_ += size;
   queue_.push_back(std::move(frame));
   if (!writing_) {
     DoWrite();
@@ -147,18 +169,22 @@ bool WebSocketSession::Write(hubcore::FrameConstSharedPtr frame, bool bounded) {
 }
 
 void WebSocketSession::DoWrite() {
-  in_flight_.assign(std::make_move_iterator(queue_.begin()),
-                    std::make_move_iterator(queue_.end()));
-  queue_.clear();
+  in_flight_.swap(queue_);  // queue_ is empty (and keeps the capacity of the last batch)
+  writing_ = true;
+  write_ticks_ = 0;
+  ws_.text(hub_.protocol() == hubcore::HubProtocol::kJson);
+  auto on_write = [self = shared_from_this()](error_code ec, size_t) { self->OnWrite(ec); };
+  if (in_flight_.size() == 1) {
+    const hubcore::Frame& frame = *in_flight_.front();
+    ws_.async_write(net::const_buffer(frame.data(), frame.size()), std::move(on_write));
+    return;
+  }
   write_buffers_.clear();
   for (const auto& frame : in_flight_) {
     write_buffers_.emplace_back(frame->data(), frame->size());
   }
-  writing_ = true;
-  write_started_ = std::chrono::steady_clock::now();
-  ws_.text(hub_.protocol() == hubcore::HubProtocol::kJson);
-  ws_.async_write(write_buffers_,
-                  [self = shared_from_this()](error_code ec, size_t) { self->OnWrite(ec); });
+  const net::const_buffer* first = write_buffers_.data();
+  ws_.async_write(BufferListView{first, first + write_buffers_.size()}, std::move(on_write));
 }
 
 void WebSocketSession::OnWrite(error_code ec) {
@@ -172,13 +198,18 @@ void WebSocketSession::OnWrite(error_code ec) {
     traffic_->messages_sent->Increment(static_cast<double>(in_flight_.size()));
     traffic_->bytes_sent->Increment(static_cast<double>(written_bytes));
   }
+  const size_t batch = in_flight_.size();
   in_flight_.clear();
-  write_buffers_.clear();
+  if (batch > kMaxIdleBatch) {
+    // A large batch went out: give its memory back rather than keep it on an idle connection.
+    std::vector<hubcore::FrameConstSharedPtr>().swap(in_flight_);
+    std::vector<net::const_buffer>().swap(write_buffers_);
+  }
   if (ec) {
     Abort(ec.message());
     return;
   }
-  if (waiting_for_queue_ && queued_bytes_ <= params_.hub->max_queued_bytes) {
+  if (waiting_for_queue_ && queued_bytes_ <= hub_.options().max_queued_bytes) {
     waiting_for_queue_ = false;
     DoRead();
   }
@@ -222,31 +253,31 @@ void WebSocketSession::DoClose() {
 
 void WebSocketSession::Abort(std::string_view why) {
   error_code ignored;
-  beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-  beast::get_lowest_layer(ws_).socket().close(ignored);
+  ws_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+  ws_.next_layer().close(ignored);
   Teardown(why);
 }
 
 void WebSocketSession::Unroute() {
   if (routed_) {
-    worker_.IndexFor(params_.hub->name).RemoveConnection(connection_id());
+    worker_.IndexFor(hub_.options().name).RemoveConnection(connection_id());
     routed_ = false;
   }
 }
 
 void WebSocketSession::OnHandshakeCompleted() {
-  worker_.IndexFor(params_.hub->name)
-      .AddConnection(connection_id(), params_.context.user_id, &hub_);
+  worker_.IndexFor(hub_.options().name)
+      .AddConnection(connection_id(), user_id(), &hub_);
   routed_ = true;
   counted_open_ = true;
-  context_.metrics.ConnectionOpened(params_.hub->name, kTransportLabel, hub_.protocol());
+  context_.metrics.ConnectionOpened(hub_.options().name, kTransportLabel, hub_.protocol());
   spdlog::debug("connection {} completed the handshake", connection_id());
 }
 
 void WebSocketSession::OnTick(std::chrono::steady_clock::time_point now) {
-  if (writing_ && now - write_started_ >= kSendTimeout) {
+  if (writing_ && ++write_ticks_ > kSendTimeoutTicks) {
     spdlog::info("connection {}: a write made no progress for {} s, closing",
-                 connection_id(), kSendTimeout.count());
+                 connection_id(), kSendTimeoutTicks);
     hub_.NoteCloseCause(hubcore::CloseCause::kSlowConsumer);
     Abort("send timeout");
     return;
@@ -275,16 +306,16 @@ void WebSocketSession::Teardown(std::string_view reason) {
   // Close the socket whatever state the stream is in: a peer that half-closed while a write is
   // stuck (zero window) would otherwise keep the descriptor and the queued frames alive.
   error_code ignored;
-  beast::get_lowest_layer(ws_).socket().close(ignored);
+  ws_.next_layer().close(ignored);
   hub_.OnTransportClosed(reason);
   if (counted_open_) {
-    context_.metrics.ConnectionClosed(params_.hub->name, kTransportLabel, hub_.protocol(),
+    context_.metrics.ConnectionClosed(hub_.options().name, kTransportLabel, hub_.protocol(),
                                       hub_.close_cause());
   } else if (registered_) {
-    context_.metrics.HandshakeFailed(params_.hub->name, kTransportLabel, hub_.close_cause());
+    context_.metrics.HandshakeFailed(hub_.options().name, kTransportLabel, hub_.close_cause());
   }
   Unroute();
-  context_.registry.Remove(params_.token);
+  context_.registry.Remove(token_);
   std::string why = hub_.close_reason().empty() ? std::string(reason) : hub_.close_reason();
   spdlog::debug("connection {} closed{}{}", connection_id(),
                 why.empty() ? "" : ": ", why);

@@ -1,7 +1,7 @@
 #pragma once
 
 #include <chrono>
-#include <deque>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +16,12 @@ namespace hubgate::gateway {
 // The WebSocket transport of one hub connection. Lives on one worker; everything here runs on
 // that worker's thread. Outgoing frames wait in a queue bounded in bytes; one write is in
 // flight at a time and carries everything queued (a gather write of shared, immutable frames).
+//
+// Hot path and memory (docs/performance.md): the stream sits directly on the socket (no
+// beast::tcp_stream timers; the send timeout is counted in worker ticks), the queue and the
+// in-flight batch are two vectors that swap (no allocation per write once warm), the gather
+// write passes a view of the buffer list (Beast copies buffer sequences into its operation), and
+// an idle connection holds only a small read buffer.
 class WebSocketSession final : public std::enable_shared_from_this<WebSocketSession>,
                                public hubcore::HubConnectionHost,
                                public TickedSession {
@@ -56,21 +62,25 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   void Abort(std::string_view why);
   void Teardown(std::string_view reason);
   void Unroute();
-  const std::string& connection_id() const { return params_.context.connection_id; }
+  const std::string& connection_id() const { return hub_.context().connection_id; }
+  const std::string& user_id() const { return hub_.context().user_id; }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<tcp::socket> ws_;
   Worker& worker_;
   GatewayContext& context_;
-  Params params_;
-  hubcore::HubConnection hub_;
+  hubcore::HubConnection hub_;  // owns the call context and points to the hub's options
+  std::string token_;            // registry key
+  // Grows only while the client sends more than a small read at a time; released when idle.
   beast::flat_buffer read_buffer_;
+  size_t read_chunk_;
 
-  std::deque<hubcore::FrameConstSharedPtr> queue_;
-  size_t queued_bytes_ = 0;
-  std::vector<hubcore::FrameConstSharedPtr> in_flight_;
+  std::vector<hubcore::FrameConstSharedPtr> queue_;      // waiting for the next write
+  std::vector<hubcore::FrameConstSharedPtr> in_flight_;  // the write in flight (swapped)
   std::vector<net::const_buffer> write_buffers_;
+  size_t queued_bytes_ = 0;
   bool writing_ = false;
-  std::chrono::steady_clock::time_point write_started_;
+  // Worker ticks seen while the current write was in flight (the send timeout).
+  uint32_t write_ticks_ = 0;
   bool close_requested_ = false;
   bool closing_socket_ = false;
   bool registered_ = false;  // in the worker's session set

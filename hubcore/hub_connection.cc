@@ -22,7 +22,6 @@ HubConnection::HubConnection(CallContext context, const HubOptions& options,
       options_(options),
       host_(host),
       backend_(backend),
-      dispatcher_(backend, context_, options, *this),
       reader_(options.max_message_size),
       binary_reader_(options.max_message_size),
       created_(now),
@@ -30,6 +29,14 @@ HubConnection::HubConnection(CallContext context, const HubOptions& options,
       last_receive_(now) {}
 
 HubConnection::~HubConnection() = default;
+
+InvocationDispatcher& HubConnection::dispatcher() {
+  if (dispatcher_ == nullptr) {
+    dispatcher_ = std::make_unique<InvocationDispatcher>(backend_, context_, options_,
+                                                         static_cast<DispatcherHost&>(*this));
+  }
+  return *dispatcher_;
+}
 
 void HubConnection::OnData(std::string_view bytes, TimePoint now) {
   if (state_ == State::kClosing || state_ == State::kClosed) {
@@ -189,19 +196,19 @@ absl::Status HubConnection::OnMessageRecord(std::string_view record) {
       host_.CloseTransport();
       return absl::CancelledError("client closed");
     case MessageType::kInvocation:
-      dispatcher_.OnInvocation(std::get<InvocationMessage>(std::move(message)));
+      dispatcher().OnInvocation(std::get<InvocationMessage>(std::move(message)));
       break;
     case MessageType::kStreamInvocation:
-      dispatcher_.OnStreamInvocation(std::get<StreamInvocationMessage>(std::move(message)));
+      dispatcher().OnStreamInvocation(std::get<StreamInvocationMessage>(std::move(message)));
       break;
     case MessageType::kCancelInvocation:
-      dispatcher_.OnCancelInvocation(std::get<CancelInvocationMessage>(message));
+      dispatcher().OnCancelInvocation(std::get<CancelInvocationMessage>(message));
       break;
     case MessageType::kStreamItem:
-      dispatcher_.OnStreamItem(std::get<StreamItemMessage>(std::move(message)));
+      dispatcher().OnStreamItem(std::get<StreamItemMessage>(std::move(message)));
       break;
     case MessageType::kCompletion:
-      dispatcher_.OnCompletion(std::get<CompletionMessage>(std::move(message)));
+      dispatcher().OnCompletion(std::get<CompletionMessage>(std::move(message)));
       break;
     case MessageType::kAck:
     case MessageType::kSequence:
@@ -221,7 +228,9 @@ void HubConnection::OnTick(TimePoint now) {
     case State::kConnecting:
       return;  // bounded by the backend call's deadline
     case State::kConnected:
-      dispatcher_.OnTick(now);
+      if (dispatcher_ != nullptr) {
+        dispatcher_->OnTick(now);
+      }
       if (wrote_since_tick_) {
         wrote_since_tick_ = false;
         last_write_ = now;
@@ -261,7 +270,8 @@ void HubConnection::Close(std::optional<std::string> error, bool allow_reconnect
 }
 
 void HubConnection::CloseWhenIdle() {
-  if (state_ != State::kConnected || !dispatcher_.HasInvocationsInFlight()) {
+  if (state_ != State::kConnected || dispatcher_ == nullptr ||
+      !dispatcher_->HasInvocationsInFlight()) {
     Close(std::nullopt, /*allow_reconnect=*/true);
     return;
   }
@@ -284,7 +294,9 @@ void HubConnection::OnTransportClosed(std::string_view transport_error) {
   }
   NoteCloseCause(transport_error.empty() ? CloseCause::kClientClosed
                                          : CloseCause::kTransportError);
-  dispatcher_.OnConnectionClosed();
+  if (dispatcher_ != nullptr) {
+    dispatcher_->OnConnectionClosed();
+  }
   bool accepted = backend_accepted_;
   if (!accepted && connect_decision_ != nullptr) {
     absl::MutexLock lock(&connect_decision_->mutex);
@@ -303,7 +315,7 @@ void HubConnection::InvokeClient(std::string method, std::vector<Value> argument
     std::move(done)(absl::UnavailableError(ConnectionDisconnectedText(context_.connection_id)));
     return;
   }
-  dispatcher_.InvokeClient(std::move(method), std::move(arguments), deadline, std::move(done));
+  dispatcher().InvokeClient(std::move(method), std::move(arguments), deadline, std::move(done));
 }
 
 void HubConnection::Deliver(const SerializedMessage& message) {

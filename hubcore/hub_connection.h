@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -120,22 +121,27 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   // Queues a pushed message or stream item within the send-queue bound; on overflow applies
   // the slow-consumer policy and returns false.
   bool WriteBounded(FrameConstSharedPtr frame);
+  // Created on first use: most connections (push-only clients) never call a hub method, and an
+  // idle connection's memory is the gateway's per-connection cost (docs/performance.md).
+  InvocationDispatcher& dispatcher();
 
   CallContext context_;
   const HubOptions& options_;
   HubConnectionHost& host_;
   HubBackend* backend_;
-  InvocationDispatcher dispatcher_;
+  std::unique_ptr<InvocationDispatcher> dispatcher_;  // null until the first hub method call
   TextRecordReader reader_;            // the handshake, then JSON messages
   BinaryMessageReader binary_reader_;  // MessagePack messages
   State state_ = State::kHandshaking;
   HubProtocol protocol_ = HubProtocol::kJson;
-  TimePoint created_;
-  TimePoint last_write_;
-  TimePoint last_receive_;
   bool client_timeout_armed_ = false;
   bool wrote_since_tick_ = false;
   bool backend_accepted_ = false;
+  bool close_when_idle_ = false;
+  CloseCause close_cause_ = CloseCause::kNone;
+  TimePoint created_;
+  TimePoint last_write_;
+  TimePoint last_receive_;
   // Shared with the pending OnConnected callback (a gRPC thread): if the connection closes while
   // the backend decides, whichever side comes second tells the backend of the disconnect.
   struct ConnectDecision {
@@ -148,8 +154,6 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   // Records that arrived while the backend decided on the connection.
   std::vector<std::string> held_records_;
   std::string close_reason_;
-  CloseCause close_cause_ = CloseCause::kNone;
-  bool close_when_idle_ = false;
 };
 
 }  // namespace hubgate::hubcore

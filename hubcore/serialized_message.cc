@@ -20,7 +20,12 @@ FrameConstSharedPtr EncodeFrame(const HubMessage& message, HubProtocol protocol)
 
 const FrameConstSharedPtr& SerializedMessage::FrameFor(HubProtocol protocol) const {
   Slot& slot = slots_[static_cast<int>(protocol)];
-  std::call_once(slot.once, [&] { slot.frame = EncodeFrame(message_, protocol); });
+  if (!slot.ready.load(std::memory_order_acquire)) {
+    std::call_once(slot.once, [&] {
+      slot.frame = EncodeFrame(message_, protocol);
+      slot.ready.store(true, std::memory_order_release);
+    });
+  }
   return slot.frame;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -22,6 +23,9 @@ class SerializedMessage {
 
  private:
   struct Slot {
+    // Set (release) once `frame` is built: the fan-out loop asks once per recipient, and a load
+    // is cheaper than std::call_once's fast path (which also writes thread-local state).
+    std::atomic<bool> ready{false};
     std::once_flag once;
     FrameConstSharedPtr frame;
   };
