@@ -104,6 +104,10 @@ absl::Status HubConnection::OnHandshakeRecord(std::string_view record) {
   }
   protocol_ = request->protocol;
   context_.protocol = std::string(ProtocolName(protocol_));
+  if (stateful_reconnect_allowed_ && request->version >= 2) {
+    stateful_ = std::make_unique<StatefulReconnect>(
+        protocol_, options_.stateful_reconnect_buffer_size, options_.max_queued_bytes);
+  }
   if (backend_ == nullptr) {
     AcceptConnection();
     return absl::OkStatus();
@@ -186,6 +190,16 @@ absl::Status HubConnection::OnMessageRecord(std::string_view record) {
     return parsed.status();
   }
   HubMessage& message = *parsed;
+  if (stateful_ != nullptr) {
+    absl::StatusOr<StatefulReconnect::Verdict> verdict = stateful_->OnReceived(
+        message, [this](FrameConstSharedPtr frame) { WriteControlFrame(std::move(frame)); });
+    if (!verdict.ok()) {
+      return verdict.status();
+    }
+    if (*verdict == StatefulReconnect::Verdict::kSkip) {
+      return absl::OkStatus();
+    }
+  }
   switch (TypeOf(message)) {
     case MessageType::kPing:
       client_timeout_armed_ = true;  // .NET starts the client timeout with the first Ping
@@ -212,7 +226,7 @@ absl::Status HubConnection::OnMessageRecord(std::string_view record) {
       break;
     case MessageType::kAck:
     case MessageType::kSequence:
-      // Only meaningful with stateful reconnect, which this hub did not negotiate.
+      // Consumed above with stateful reconnect; meaningless without it.
       break;
   }
   return state_ == State::kConnected ? absl::OkStatus() : absl::CancelledError("closing");
@@ -230,6 +244,12 @@ void HubConnection::OnTick(TimePoint now) {
     case State::kConnected:
       if (dispatcher_ != nullptr) {
         dispatcher_->OnTick(now);
+      }
+      if (detached_since_.has_value()) {
+        return;  // no pings or client timeout while waiting for a reconnect
+      }
+      if (stateful_ != nullptr) {
+        stateful_->OnTick([this](FrameConstSharedPtr frame) { WriteControlFrame(std::move(frame)); });
       }
       if (wrote_since_tick_) {
         wrote_since_tick_ = false;
@@ -322,14 +342,27 @@ void HubConnection::Deliver(const SerializedMessage& message) {
   if (state_ != State::kConnected) {
     return;
   }
-  WriteBounded(message.FrameFor(protocol_));
+  WriteBounded(message.FrameFor(protocol_), TypeOf(message.message()));
 }
 
-bool HubConnection::WriteBounded(FrameConstSharedPtr frame) {
+bool HubConnection::WriteBounded(FrameConstSharedPtr frame, MessageType type) {
+  if (stateful_ != nullptr) {
+    // The log and its hold-back queue bound what is in flight; the transport queue is not
+    // bounded separately.
+    if (stateful_->Send(std::move(frame), type, /*bounded=*/true,
+                        [this](FrameConstSharedPtr f) { WriteControlFrame(std::move(f)); })) {
+      return true;
+    }
+    return ApplySlowConsumerPolicy();
+  }
   if (host_.Write(std::move(frame), /*bounded=*/true)) {
     wrote_since_tick_ = true;
     return true;
   }
+  return ApplySlowConsumerPolicy();
+}
+
+bool HubConnection::ApplySlowConsumerPolicy() {
   if (options_.slow_consumer_policy == SlowConsumerPolicy::kDrop) {
     return false;  // best-effort hub: the message is dropped, the connection stays
   }
@@ -349,7 +382,7 @@ bool HubConnection::WriteToClient(const HubMessage& message, bool bounded) {
     WriteMessage(message);
     return true;
   }
-  return WriteBounded(EncodeFrame(message, protocol_));
+  return WriteBounded(EncodeFrame(message, protocol_), TypeOf(message));
 }
 
 void HubConnection::FailHandshake(std::string_view error) {
@@ -376,7 +409,31 @@ void HubConnection::WriteControlFrame(FrameConstSharedPtr frame) {
 }
 
 void HubConnection::WriteMessage(const HubMessage& message) {
+  if (stateful_ != nullptr) {
+    stateful_->Send(EncodeFrame(message, protocol_), TypeOf(message), /*bounded=*/false,
+                    [this](FrameConstSharedPtr frame) { WriteControlFrame(std::move(frame)); });
+    return;
+  }
   WriteControlFrame(EncodeFrame(message, protocol_));
+}
+
+bool HubConnection::OnTransportLost(TimePoint now) {
+  if (stateful_ == nullptr || state_ != State::kConnected) {
+    return false;
+  }
+  stateful_->Detach();
+  detached_since_ = now;
+  return true;
+}
+
+void HubConnection::OnTransportReattached(TimePoint now) {
+  if (stateful_ == nullptr || state_ != State::kConnected) {
+    return;
+  }
+  detached_since_.reset();
+  last_receive_ = now;
+  last_write_ = now;
+  stateful_->Reattach([this](FrameConstSharedPtr frame) { WriteControlFrame(std::move(frame)); });
 }
 
 }  // namespace hubgate::hubcore

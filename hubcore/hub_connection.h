@@ -18,6 +18,7 @@
 #include "hubcore/invocation_dispatcher.h"
 #include "hubcore/publisher.h"
 #include "hubcore/binary_message_reader.h"
+#include "hubcore/stateful_reconnect.h"
 #include "hubcore/text_record_reader.h"
 
 namespace hubgate::hubcore {
@@ -96,6 +97,21 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   void NoteCloseCause(CloseCause cause) {
     if (close_cause_ == CloseCause::kNone) close_cause_ = cause;
   }
+  // Stateful reconnect. The connection's negotiate agreed on it; it takes effect when the
+  // handshake asks for protocol version 2 (what the clients send when they negotiated it).
+  void AllowStatefulReconnect() { stateful_reconnect_allowed_ = true; }
+  bool stateful() const { return stateful_ != nullptr; }
+  // The transport failed without a clean close. With stateful reconnect in effect the logical
+  // connection (groups, user, calls in flight, unacknowledged messages) is kept and true is
+  // returned; otherwise false (then call OnTransportClosed).
+  bool OnTransportLost(TimePoint now);
+  // A new transport carries the kept connection: Sequence, replay, then normal traffic.
+  void OnTransportReattached(TimePoint now);
+  bool detached() const { return detached_since_.has_value(); }
+  // No transport came back within disconnect_timeout.
+  bool ReconnectWindowExpired(TimePoint now) const {
+    return detached_since_.has_value() && now - *detached_since_ >= options_.disconnect_timeout;
+  }
   // Graceful shutdown: Close (allowReconnect) once no hub method call of this connection is
   // running or waiting, so that calls in flight can complete first. Streams do not delay it.
   void CloseWhenIdle();
@@ -120,7 +136,8 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   void WriteMessage(const HubMessage& message);
   // Queues a pushed message or stream item within the send-queue bound; on overflow applies
   // the slow-consumer policy and returns false.
-  bool WriteBounded(FrameConstSharedPtr frame);
+  bool WriteBounded(FrameConstSharedPtr frame, MessageType type);
+  bool ApplySlowConsumerPolicy();
   // Created on first use: most connections (push-only clients) never call a hub method, and an
   // idle connection's memory is the gateway's per-connection cost (docs/performance.md).
   InvocationDispatcher& dispatcher();
@@ -154,6 +171,9 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   // Records that arrived while the backend decided on the connection.
   std::vector<std::string> held_records_;
   std::string close_reason_;
+  bool stateful_reconnect_allowed_ = false;
+  std::unique_ptr<StatefulReconnect> stateful_;  // null unless in effect (keeps idle state small)
+  std::optional<TimePoint> detached_since_;
 };
 
 }  // namespace hubgate::hubcore

@@ -34,6 +34,10 @@ struct HubOptions {
   std::chrono::milliseconds keep_alive_interval{15'000};
   std::chrono::milliseconds client_timeout{30'000};
   std::chrono::milliseconds disconnect_timeout{15'000};  // negotiated-but-unused connections
+  // Stateful reconnect (opt-in): offered when the client asks in its negotiate; a connection
+  // that lost its transport uncleanly is then kept for disconnect_timeout and resumed.
+  bool stateful_reconnect = false;
+  size_t stateful_reconnect_buffer_size = 100'000;  // unacknowledged bytes kept per connection
 
   // Hub methods, answered by the hub's backend (a HubHandler gRPC service).
   std::string backend_target;  // e.g. "dns:///posts:50051"; empty: the hub has no methods

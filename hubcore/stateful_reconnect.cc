@@ -10,7 +10,7 @@ StatefulReconnect::StatefulReconnect(HubProtocol protocol, size_t log_limit, siz
 bool StatefulReconnect::Send(FrameConstSharedPtr frame, MessageType type, bool bounded,
                              WriteFn write) {
   if (!SentMessageLog::IsTrackable(type)) {
-    if (attached_ && held_.empty()) {
+    if (attached_) {
       write(std::move(frame));
     }
     return true;

@@ -28,9 +28,8 @@ class StatefulReconnect {
   StatefulReconnect(HubProtocol protocol, size_t log_limit, size_t hold_limit);
 
   // A frame of message `type` on its way out. Returns false only for a bounded frame that does not
-  // fit (the caller applies its slow-consumer policy). Non-trackable frames (pings, acks) are
-  // written only while attached and nothing is held back; otherwise they are dropped, since a
-  // reconnect replays state, not pings.
+  // fit (the caller applies its slow-consumer policy). Non-trackable frames (pings, acks, Close)
+  // are written while attached and dropped while detached: a reconnect replays state, not pings.
   bool Send(FrameConstSharedPtr frame, MessageType type, bool bounded, WriteFn write);
 
   enum class Verdict { kProcess, kSkip };
