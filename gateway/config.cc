@@ -242,6 +242,7 @@ absl::Status ParseHub(const YAML::Node& node, const std::string& hub_path,
        "slow_consumer_policy", "handshake_timeout", "keep_alive_interval", "client_timeout",
        "disconnect_timeout", "backend_target", "backend_deadline", "max_parallel_invocations",
        "stream_buffer_capacity", "forwarded_headers", "transports", "poll_timeout",
+       "stateful_reconnect", "stateful_reconnect_buffer_size",
        "negotiate_redirect"},
       [&](std::string_view key, const YAML::Node& value, const std::string& path) {
         if (key == "name") {
@@ -281,6 +282,10 @@ absl::Status ParseHub(const YAML::Node& node, const std::string& hub_path,
           return absl::OkStatus();
         }
         if (key == "poll_timeout") return ReadDuration(value, path, hub.poll_timeout);
+        if (key == "stateful_reconnect") return ReadBool(value, path, hub.stateful_reconnect);
+        if (key == "stateful_reconnect_buffer_size") {
+          return ReadSize(value, path, hub.stateful_reconnect_buffer_size);
+        }
         if (key == "transports") return ReadTransports(value, path, hub.transports);
         if (key == "negotiate_redirect") {
           return ForEachKey(value, path, {"url", "access_token"},

@@ -42,10 +42,13 @@ absl::StatusOr<ConnectionRegistry::Entry> ConnectionRegistry::Claim(const std::s
     if (entry.transport != transport) {
       return absl::FailedPreconditionError("Cannot change transports mid-connection");
     }
-    if (transport != TransportKind::kLongPolling) {
-      return absl::AlreadyExistsError("Connection ID already has an active transport");
+    if (transport == TransportKind::kLongPolling) {
+      return entry;  // the next poll of a Long Polling connection
     }
-    return entry;  // the next poll of a Long Polling connection
+    if (transport == TransportKind::kWebSockets && entry.stateful) {
+      return entry;  // a stateful-reconnect client resumes its connection
+    }
+    return absl::AlreadyExistsError("Connection ID already has an active transport");
   }
   Entry before = entry;
   entry.claimed = true;
@@ -62,6 +65,15 @@ absl::StatusOr<ConnectionRegistry::Entry> ConnectionRegistry::Find(const std::st
     return absl::NotFoundError("No Connection with that ID");
   }
   return it->second;
+}
+
+void ConnectionRegistry::AttachWebSocket(const std::string& token,
+                                         std::weak_ptr<WebSocketSession> session) {
+  absl::MutexLock lock(&mutex_);
+  auto it = entries_.find(token);
+  if (it != entries_.end()) {
+    it->second.websocket = std::move(session);
+  }
 }
 
 void ConnectionRegistry::AttachSession(const std::string& token,

@@ -16,6 +16,7 @@
 namespace hubgate::gateway {
 
 class HttpTransportSession;
+class WebSocketSession;
 
 // The transport a connection uses (none until the first transport request arrives).
 enum class TransportKind : uint8_t { kNone, kWebSockets, kServerSentEvents, kLongPolling };
@@ -37,6 +38,10 @@ class ConnectionRegistry {
     // The Server-Sent Events or Long Polling session, once it exists. Only locked and used on
     // the owning worker's thread.
     std::weak_ptr<HttpTransportSession> session;
+    // Stateful reconnect was negotiated: a WebSocket may come back with the same token and
+    // resume the connection (its session, once it exists; used on the owning worker only).
+    bool stateful = false;
+    std::weak_ptr<WebSocketSession> websocket;
   };
 
   // Registers a new connection; token must be unique (random).
@@ -44,7 +49,8 @@ class ConnectionRegistry {
   // A transport connects with the token. NotFound: unknown or expired token (a token of
   // another hub too); AlreadyExists: the same transport is already connected (HTTP 409);
   // FailedPrecondition: another transport is connected (HTTP 400). Every Long Polling poll
-  // claims: a poll of a Long Polling connection succeeds again. The returned copy's `claimed`
+  // claims: a poll of a Long Polling connection succeeds again, and so does a WebSocket of a
+  // stateful-reconnect connection (it resumes the connection). The returned copy's `claimed`
   // tells whether a transport had connected before this call.
   absl::StatusOr<Entry> Claim(const std::string& token, const std::string& hub,
                               TransportKind transport = TransportKind::kWebSockets);
@@ -52,6 +58,8 @@ class ConnectionRegistry {
   absl::StatusOr<Entry> Find(const std::string& token, const std::string& hub) const;
   // Records the session serving a token's Server-Sent Events or Long Polling transport.
   void AttachSession(const std::string& token, std::weak_ptr<HttpTransportSession> session);
+  // Records the WebSocket session of a stateful-reconnect connection.
+  void AttachWebSocket(const std::string& token, std::weak_ptr<WebSocketSession> session);
   // The connection ended; the token stops working.
   void Remove(const std::string& token);
   // Forgets connections that were negotiated but not connected by their deadline.

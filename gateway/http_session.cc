@@ -291,8 +291,9 @@ void HttpSession::HandleNegotiate(const Request& request, const hubcore::HubOpti
     return;
   }
   Worker& owner = context_.workers.Next();
-  std::string body = Negotiate::Handle(hub, QueryParam(url, "negotiateVersion"), owner.index(),
-                                       context_.registry, std::chrono::steady_clock::now());
+  std::string body = Negotiate::Handle(
+      hub, QueryParam(url, "negotiateVersion"), owner.index(), context_.registry,
+      std::chrono::steady_clock::now(), QueryParam(url, "useStatefulReconnect") == "true");
   context_.metrics.Negotiated(hub.name);
   SendText(request, http::status::ok, std::move(body), "application/json");
 }
@@ -349,8 +350,14 @@ void HttpSession::HandleWebSocket(Request request, const hubcore::HubOptions& hu
       SendText(request, ClaimErrorStatus(entry.status()), std::string(entry.status().message()));
       return;
     }
+    if (entry->claimed) {
+      // Stateful reconnect: the client comes back for its connection with a new WebSocket.
+      ResumeWebSocket(std::move(request), *entry);
+      return;
+    }
     call_context.connection_id = entry->connection_id;
     params.token = *token;
+    params.stateful = entry->stateful;
     owner_index = entry->worker;
   } else {
     // skipNegotiation: the connection is created on the spot, on this worker.
@@ -392,6 +399,39 @@ void HttpSession::HandleWebSocket(Request request, const hubcore::HubOptions& hu
     }
     std::make_shared<WebSocketSession>(std::move(moved), owner, context, std::move(params))
         ->Run(std::move(request));
+  });
+}
+
+void HttpSession::ResumeWebSocket(Request request, const ConnectionRegistry::Entry& entry) {
+  stream_.expires_never();
+  tcp::socket socket = stream_.release_socket();
+  error_code ec;
+  const auto protocol = socket.local_endpoint(ec).protocol();
+  const auto fd = socket.release(ec);
+  if (ec) {
+    return;
+  }
+  Worker& owner = context_.workers.at(entry.worker);
+  owner.Post([&owner, protocol, fd, session = entry.websocket,
+              request = std::move(request)]() mutable {
+    tcp::socket moved(owner.io_context());
+    error_code assign_error;
+    moved.assign(protocol, fd, assign_error);
+    if (assign_error) {
+      ::close(fd);
+      return;
+    }
+    auto alive = session.lock();
+    if (alive == nullptr) {
+      // Gone meanwhile (the reconnect window ended): answer as for an unknown token.
+      http::response<http::string_body> response{http::status::not_found, request.version()};
+      response.set(http::field::server, "hubgate");
+      response.body() = "No Connection with that ID";
+      response.prepare_payload();
+      http::write(moved, response, assign_error);
+      return;
+    }
+    alive->Resume(std::move(moved), std::move(request));
   });
 }
 

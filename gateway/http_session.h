@@ -48,6 +48,9 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
   void HandlePreflight(const Request& request);
   void HandleNegotiate(const Request& request, const hubcore::HubOptions& hub,
                        const boost::urls::url_view& url);
+  // A stateful-reconnect client's new WebSocket for its connection: handed to the session on
+  // the owning worker.
+  void ResumeWebSocket(Request request, const ConnectionRegistry::Entry& entry);
   void HandleWebSocket(Request request, const hubcore::HubOptions& hub,
                        const boost::urls::url_view& url);
   // SSE, Long Polling, sends and DELETE (requests with ?id=), on any worker.

@@ -48,7 +48,8 @@ std::string Negotiate::TransportsJson(const hubcore::HubOptions& hub) {
 std::string Negotiate::Handle(const hubcore::HubOptions& hub,
                               std::optional<std::string_view> version_param, uint32_t worker,
                               ConnectionRegistry& registry,
-                              std::chrono::steady_clock::time_point now) {
+                              std::chrono::steady_clock::time_point now,
+                              bool stateful_requested) {
   int requested = 0;
   if (version_param.has_value() && !absl::SimpleAtoi(AsAbsl(*version_param), &requested)) {
     boost::json::object error;
@@ -61,8 +62,11 @@ std::string Negotiate::Handle(const hubcore::HubOptions& hub,
   const std::string connection_id = hubcore::ConnectionId::Make(worker, RandomBytes16());
   // Version 0 clients use the connection id as the token (as .NET does for them).
   const std::string token = version >= 1 ? NewRandomToken() : connection_id;
-  registry.Add(token, ConnectionRegistry::Entry{connection_id, hub.name, worker,
-                                                now + hub.disconnect_timeout, false});
+  const bool stateful = stateful_requested && hub.stateful_reconnect;
+  ConnectionRegistry::Entry entry{connection_id, hub.name, worker, now + hub.disconnect_timeout,
+                                  false};
+  entry.stateful = stateful;
+  registry.Add(token, std::move(entry));
 
   boost::json::object body;
   body["connectionId"] = connection_id;
@@ -71,6 +75,9 @@ std::string Negotiate::Handle(const hubcore::HubOptions& hub,
   }
   body["negotiateVersion"] = version;
   body["availableTransports"] = AvailableTransports(hub);
+  if (stateful) {
+    body["useStatefulReconnect"] = true;
+  }
   return boost::json::serialize(body);
 }
 

@@ -15,10 +15,13 @@ class Negotiate {
  public:
   // The JSON body (HTTP 200 in every case, as .NET: errors are {"error":"..."}).
   // version_param is the negotiateVersion query value (nullopt: absent, meaning version 0).
+  // stateful_requested: the client sent useStatefulReconnect=true; the answer agrees (and the
+  // registry entry remembers it) only when the hub allows stateful reconnect.
   static std::string Handle(const hubcore::HubOptions& hub,
                             std::optional<std::string_view> version_param, uint32_t worker,
                             ConnectionRegistry& registry,
-                            std::chrono::steady_clock::time_point now);
+                            std::chrono::steady_clock::time_point now,
+                            bool stateful_requested = false);
 
   // The redirect answer of a hub with negotiate_redirect_url: {"url", "accessToken"}. The token
   // is the configured one, else `caller_token` (the bearer token the caller presented); without

@@ -33,30 +33,100 @@ struct BufferListView {
 
 WebSocketSession::WebSocketSession(tcp::socket socket, Worker& worker, GatewayContext& context,
                                    Params params)
-    : ws_(std::move(socket)),
+    : ws_(std::in_place, std::move(socket)),
       worker_(worker),
       context_(context),
       hub_(std::move(params.context), *params.hub, *this, params.backend,
            std::chrono::steady_clock::now()),
       token_(std::move(params.token)),
+      stateful_(params.stateful),
       read_chunk_(kSmallReadChunk),
       traffic_(context.metrics.TrafficFor(params.hub->name, kTransportLabel)) {}
 
 WebSocketSession::~WebSocketSession() = default;
 
 void WebSocketSession::Run(http::request<http::string_body> request) {
+  if (stateful_) {
+    hub_.AllowStatefulReconnect();
+    context_.registry.AttachWebSocket(token_, weak_from_this());
+  }
+  ConfigureStream();
+  ws_->async_accept(request, beast::bind_front_handler(&WebSocketSession::OnAccept,
+                                                      shared_from_this()));
+}
+
+void WebSocketSession::ConfigureStream() {
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.handshake_timeout = std::chrono::seconds(5);  // also bounds the closing handshake
   timeouts.idle_timeout = websocket::stream_base::none();  // the hub protocol pings instead
   timeouts.keep_alive_pings = false;
-  ws_.set_option(timeouts);
-  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+  ws_->set_option(timeouts);
+  ws_->set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
     response.set(http::field::server, "hubgate");
   }));
-  ws_.read_message_max(0);  // no per-WebSocket-message cap: the hub protocol enforces its own
-  ws_.auto_fragment(false);
-  ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::OnAccept,
-                                                      shared_from_this()));
+  ws_->read_message_max(0);  // no per-WebSocket-message cap: the hub protocol enforces its own
+  ws_->auto_fragment(false);
+}
+
+void WebSocketSession::Resume(tcp::socket socket, http::request<http::string_body> request) {
+  if (torn_down_ || close_requested_ || (!detached_ && !TryDetach("replaced by a reconnect"))) {
+    error_code ignored;
+    http::response<http::string_body> response{http::status::not_found, request.version()};
+    response.set(http::field::server, "hubgate");
+    response.body() = "No Connection with that ID";
+    response.prepare_payload();
+    http::write(socket, response, ignored);
+    return;
+  }
+  // The old stream is destroyed here; its aborted operations complete later, recognised by their
+  // generation (Beast's operations hold the stream state weakly).
+  ws_.emplace(std::move(socket));
+  ConfigureStream();
+  ++generation_;
+  ws_->async_accept(request, [self = shared_from_this(), generation = generation_](error_code ec) {
+    self->OnResumeAccepted(ec, generation);
+  });
+}
+
+void WebSocketSession::OnResumeAccepted(error_code ec, uint32_t generation) {
+  if (generation != generation_ || torn_down_) {
+    return;
+  }
+  if (ec) {
+    spdlog::debug("connection {}: reconnect failed: {}", connection_id(), ec.message());
+    return;  // still detached; the client may try again within the window
+  }
+  detached_ = false;
+  // Pending operations on the new stream keep the session alive from here on.
+  worker_.Post([keep = std::move(self_while_detached_)] {});
+  spdlog::info("connection {}: resumed", connection_id());
+  hub_.OnTransportReattached(std::chrono::steady_clock::now());
+  DoRead();
+  if (!writing_ && !queue_.empty()) {
+    DoWrite();
+  }
+}
+
+bool WebSocketSession::TryDetach(std::string_view why) {
+  if (close_requested_ || torn_down_ || detached_ ||
+      !hub_.OnTransportLost(std::chrono::steady_clock::now())) {
+    return false;
+  }
+  detached_ = true;
+  self_while_detached_ = shared_from_this();
+  ++generation_;
+  error_code ignored;
+  ws_->next_layer().close(ignored);
+  // What waited for the next write is not sent on the old transport: the trackable frames are
+  // in the reconnect log and are replayed; pings and acks are not needed. A write or read still
+  // in flight completes (aborted) later and is recognised by its generation.
+  for (const auto& frame : queue_) {
+    queued_bytes_ -= frame->size();
+  }
+  queue_.clear();
+  waiting_for_queue_ = false;
+  spdlog::info("connection {}: transport lost, kept for reconnect ({})", connection_id(), why);
+  return true;
 }
 
 void WebSocketSession::OnAccept(error_code ec) {
@@ -76,21 +146,34 @@ void WebSocketSession::DoRead() {
     return;
   }
   reading_ = true;
-  ws_.async_read_some(read_buffer_.prepare(read_chunk_),
-                      beast::bind_front_handler(&WebSocketSession::OnRead, shared_from_this()));
+  ws_->async_read_some(read_buffer_.prepare(read_chunk_),
+                      [self = shared_from_this(), generation = generation_](error_code ec,
+                                                                             size_t bytes) {
+                        self->OnRead(ec, bytes, generation);
+                      });
 }
 
-void WebSocketSession::OnRead(error_code ec, size_t bytes) {
+void WebSocketSession::OnRead(error_code ec, size_t bytes, uint32_t generation) {
   reading_ = false;
+  if (generation != generation_) {
+    // The read of a transport that was lost or replaced: its bytes (if any) are not used.
+    if (!detached_ && !torn_down_) {
+      DoRead();
+    }
+    return;
+  }
   if (ec) {
     // A close handshake (either side's) or our own close ending the read is a clean end.
     const bool clean = ec == websocket::error::closed || close_requested_;
+    if (!clean && TryDetach(ec.message())) {
+      return;
+    }
     Teardown(clean ? "" : ec.message());
     return;
   }
   read_buffer_.commit(bytes);
   traffic_->bytes_received->Increment(static_cast<double>(bytes));
-  if (ws_.is_message_done()) {
+  if (ws_->is_message_done()) {
     traffic_->messages_received->Increment();
   }
   auto data = read_buffer_.cdata();
@@ -152,8 +235,10 @@ hubcore::ConnectionExecutorSharedPtr WebSocketSession::Executor() {
 }
 
 bool WebSocketSession::Write(hubcore::FrameConstSharedPtr frame, bool bounded) {
-  if (close_requested_ || torn_down_) {
-    return true;  // the connection is ending; nothing more goes out, and that is not overflow
+  if (close_requested_ || torn_down_ || detached_) {
+    // The connection is ending, or waiting for a reconnect (whose replay comes from the
+    // reconnect log): nothing goes out now, and that is not overflow.
+    return true;
   }
   const size_t size = frame->size();
   if (bounded && queued_bytes_ + size > hub_.options().max_queued_bytes) {
@@ -172,11 +257,13 @@ void WebSocketSession::DoWrite() {
   in_flight_.swap(queue_);  // queue_ is empty (and keeps the capacity of the last batch)
   writing_ = true;
   write_ticks_ = 0;
-  ws_.text(hub_.protocol() == hubcore::HubProtocol::kJson);
-  auto on_write = [self = shared_from_this()](error_code ec, size_t) { self->OnWrite(ec); };
+  ws_->text(hub_.protocol() == hubcore::HubProtocol::kJson);
+  auto on_write = [self = shared_from_this(), generation = generation_](error_code ec, size_t) {
+    self->OnWrite(ec, generation);
+  };
   if (in_flight_.size() == 1) {
     const hubcore::Frame& frame = *in_flight_.front();
-    ws_.async_write(net::const_buffer(frame.data(), frame.size()), std::move(on_write));
+    ws_->async_write(net::const_buffer(frame.data(), frame.size()), std::move(on_write));
     return;
   }
   write_buffers_.clear();
@@ -184,10 +271,10 @@ void WebSocketSession::DoWrite() {
     write_buffers_.emplace_back(frame->data(), frame->size());
   }
   const net::const_buffer* first = write_buffers_.data();
-  ws_.async_write(BufferListView{first, first + write_buffers_.size()}, std::move(on_write));
+  ws_->async_write(BufferListView{first, first + write_buffers_.size()}, std::move(on_write));
 }
 
-void WebSocketSession::OnWrite(error_code ec) {
+void WebSocketSession::OnWrite(error_code ec, uint32_t generation) {
   writing_ = false;
   size_t written_bytes = 0;
   for (const auto& frame : in_flight_) {
@@ -205,7 +292,17 @@ void WebSocketSession::OnWrite(error_code ec) {
     std::vector<hubcore::FrameConstSharedPtr>().swap(in_flight_);
     std::vector<net::const_buffer>().swap(write_buffers_);
   }
+  if (generation != generation_) {
+    // The write of a transport that was lost or replaced ended; the new one may go on.
+    if (!detached_ && !torn_down_ && !queue_.empty()) {
+      DoWrite();
+    }
+    return;
+  }
   if (ec) {
+    if (TryDetach(ec.message())) {
+      return;
+    }
     Abort(ec.message());
     return;
   }
@@ -222,6 +319,13 @@ void WebSocketSession::OnWrite(error_code ec) {
 
 void WebSocketSession::CloseTransport() {
   if (close_requested_) {
+    return;
+  }
+  if (detached_) {
+    // No transport to close: the connection ends now (on a later turn: the hub connection may
+    // be in the middle of its Close).
+    close_requested_ = true;
+    worker_.Post([self = shared_from_this()] { self->Teardown("closed while waiting for a reconnect"); });
     return;
   }
   close_requested_ = true;
@@ -242,7 +346,7 @@ void WebSocketSession::DoClose() {
     return;
   }
   closing_socket_ = true;
-  ws_.async_close(websocket::close_code::normal,
+  ws_->async_close(websocket::close_code::normal,
                   [self = shared_from_this()](error_code ec) {
                     if (ec) {
                       self->Abort(ec.message());
@@ -253,8 +357,8 @@ void WebSocketSession::DoClose() {
 
 void WebSocketSession::Abort(std::string_view why) {
   error_code ignored;
-  ws_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
-  ws_.next_layer().close(ignored);
+  ws_->next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+  ws_->next_layer().close(ignored);
   Teardown(why);
 }
 
@@ -275,6 +379,14 @@ void WebSocketSession::OnHandshakeCompleted() {
 }
 
 void WebSocketSession::OnTick(std::chrono::steady_clock::time_point now) {
+  if (detached_) {
+    if (hub_.ReconnectWindowExpired(now)) {
+      Teardown("reconnect window expired");
+      return;
+    }
+    hub_.OnTick(now);
+    return;
+  }
   if (writing_ && ++write_ticks_ > kSendTimeoutTicks) {
     spdlog::info("connection {}: a write made no progress for {} s, closing",
                  connection_id(), kSendTimeoutTicks);
@@ -306,7 +418,7 @@ void WebSocketSession::Teardown(std::string_view reason) {
   // Close the socket whatever state the stream is in: a peer that half-closed while a write is
   // stuck (zero window) would otherwise keep the descriptor and the queued frames alive.
   error_code ignored;
-  ws_.next_layer().close(ignored);
+  ws_->next_layer().close(ignored);
   hub_.OnTransportClosed(reason);
   if (counted_open_) {
     context_.metrics.ConnectionClosed(hub_.options().name, kTransportLabel, hub_.protocol(),
@@ -323,6 +435,9 @@ void WebSocketSession::Teardown(std::string_view reason) {
   if (self_while_paused_) {
     // Released on a later turn of the loop: the caller may still be inside this object.
     worker_.Post([keep = std::move(self_while_paused_)] {});
+  }
+  if (self_while_detached_) {
+    worker_.Post([keep = std::move(self_while_detached_)] {});
   }
   if (registered_) {
     registered_ = false;

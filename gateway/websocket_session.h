@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
     hubcore::HubBackend* backend = nullptr;  // null: the hub has no methods
     hubcore::CallContext context;
     std::string token;  // registry key, removed when the connection ends
+    bool stateful = false;  // the negotiate agreed on stateful reconnect
   };
 
   WebSocketSession(tcp::socket socket, Worker& worker, GatewayContext& context, Params params);
@@ -38,6 +40,9 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
 
   // Completes the WebSocket upgrade for `request` and starts the connection.
   void Run(http::request<http::string_body> request);
+  // Stateful reconnect: the client's new WebSocket (same token) for this connection. Replaces the
+  // lost transport (or one that still looks alive) and resumes with Sequence and replay.
+  void Resume(tcp::socket socket, http::request<http::string_body> request);
 
   // hubcore::HubConnectionHost
   bool Write(hubcore::FrameConstSharedPtr frame, bool bounded) override;
@@ -53,11 +58,15 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   void AbortForShutdown() override;
 
  private:
+  void ConfigureStream();
   void OnAccept(error_code ec);
+  void OnResumeAccepted(error_code ec, uint32_t generation);
   void DoRead();
-  void OnRead(error_code ec, size_t bytes);
+  void OnRead(error_code ec, size_t bytes, uint32_t generation);
   void DoWrite();
-  void OnWrite(error_code ec);
+  void OnWrite(error_code ec, uint32_t generation);
+  // Stateful reconnect: keeps the connection without a transport after an unclean loss.
+  bool TryDetach(std::string_view why);
   void DoClose();
   void Abort(std::string_view why);
   void Teardown(std::string_view reason);
@@ -65,11 +74,13 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   const std::string& connection_id() const { return hub_.context().connection_id; }
   const std::string& user_id() const { return hub_.context().user_id; }
 
-  websocket::stream<tcp::socket> ws_;
+  // Replaced when a stateful-reconnect client comes back (streams cannot be move-assigned).
+  std::optional<websocket::stream<tcp::socket>> ws_;
   Worker& worker_;
   GatewayContext& context_;
   hubcore::HubConnection hub_;  // owns the call context and points to the hub's options
   std::string token_;            // registry key
+  bool stateful_;                // stateful reconnect negotiated
   // Grows only while the client sends more than a small read at a time; released when idle.
   beast::flat_buffer read_buffer_;
   size_t read_chunk_;
@@ -87,6 +98,10 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   bool routed_ = false;      // in the routing index
   bool torn_down_ = false;
   bool counted_open_ = false;  // counted in hubgate_connections
+  bool detached_ = false;      // stateful reconnect: waiting for the client to come back
+  // Which stream handlers belong to: bumped when a transport is lost or replaced, so that the
+  // late completions of the old stream's operations are recognised.
+  uint32_t generation_ = 0;
   Metrics::Traffic* traffic_;
   bool read_paused_ = false;
   // Reading stops while replies the client does not read (completions, errors) pile up beyond
@@ -95,6 +110,8 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   bool reading_ = false;
   // Keeps the session alive while no read is pending (reading paused for back-pressure).
   std::shared_ptr<WebSocketSession> self_while_paused_;
+  // Keeps the session alive while it waits for a reconnect (no operation is pending then).
+  std::shared_ptr<WebSocketSession> self_while_detached_;
   hubcore::ConnectionExecutorSharedPtr executor_;
 };
 

@@ -56,3 +56,25 @@ TEST(ConnectionRegistryTest, TokensAreRandomAndUrlSafe) {
 
 }  // namespace
 }  // namespace hubgate::gateway
+
+namespace hubgate::gateway {
+namespace {
+
+TEST(ConnectionRegistryStatefulTest, AStatefulWebSocketConnectionMayBeClaimedAgain) {
+  ConnectionRegistry registry;
+  Entry entry{"conn", "posts", 0, std::chrono::steady_clock::now() + std::chrono::seconds(15),
+              false};
+  entry.stateful = true;
+  registry.Add("tok", entry);
+  auto first = registry.Claim("tok", "posts", TransportKind::kWebSockets);
+  ASSERT_TRUE(first.ok());
+  EXPECT_FALSE(first->claimed);
+  auto again = registry.Claim("tok", "posts", TransportKind::kWebSockets);
+  ASSERT_TRUE(again.ok()) << "the client resumes its connection";
+  EXPECT_TRUE(again->claimed);
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      registry.Claim("tok", "posts", TransportKind::kServerSentEvents).status()));
+}
+
+}  // namespace
+}  // namespace hubgate::gateway

@@ -66,3 +66,27 @@ TEST_F(NegotiateTest, UnconnectedConnectionsExpireAfterTheDisconnectTimeout) {
 
 }  // namespace
 }  // namespace hubgate::gateway
+
+namespace hubgate::gateway {
+namespace {
+
+TEST(NegotiateStatefulTest, AgreesOnlyWhenAskedAndAllowed) {
+  hubcore::HubOptions hub;
+  hub.name = "posts";
+  ConnectionRegistry registry;
+  const auto now = std::chrono::steady_clock::now();
+  auto negotiate = [&](bool asked) {
+    return boost::json::parse(Negotiate::Handle(hub, "1", 0, registry, now, asked)).as_object();
+  };
+  EXPECT_FALSE(negotiate(true).contains("useStatefulReconnect")) << "the hub does not allow it";
+  hub.stateful_reconnect = true;
+  EXPECT_FALSE(negotiate(false).contains("useStatefulReconnect")) << "the client did not ask";
+  auto body = negotiate(true);
+  EXPECT_EQ(body.at("useStatefulReconnect"), true);
+  auto entry = registry.Find(std::string(body.at("connectionToken").as_string()), "posts");
+  ASSERT_TRUE(entry.ok());
+  EXPECT_TRUE(entry->stateful);
+}
+
+}  // namespace
+}  // namespace hubgate::gateway

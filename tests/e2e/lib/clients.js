@@ -85,6 +85,11 @@ function buildConnection(url, options = {}) {
   const protocol = options.protocol || MATRIX_PROTOCOL;
   if (protocol === 'messagepack') builder = builder.withHubProtocol(new MessagePackHubProtocol());
   if (options.reconnect) builder = builder.withAutomaticReconnect(options.reconnect);
+  if (options.statefulReconnect) {
+    builder = builder.withStatefulReconnect(
+      options.statefulReconnect === true ? undefined : options.statefulReconnect,
+    );
+  }
   const connection = builder.build();
   if (options.serverTimeoutMs) connection.serverTimeoutInMilliseconds = options.serverTimeoutMs;
   // Record the close so tests can assert on it (and on its absence).
