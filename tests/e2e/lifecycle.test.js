@@ -79,7 +79,7 @@ test('OnConnected carries the full call context of an authenticated connection',
   assert.equal(context.hub, 'life');
   assert.equal(context.connectionId, conn.connectionId);
   assert.equal(context.userId, 'user-7');
-  assert.equal(context.transport, 'WebSockets');
+  assert.equal(context.transport, matrix.transport);
   assert.equal(context.protocol, matrix.protocol);
   assert.equal(context.claims.sub, 'user-7');
   assert.equal(context.claims.name, 'Alice');
