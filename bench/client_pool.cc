@@ -13,6 +13,7 @@
 #include <string_view>
 #include <thread>
 
+#include "bench/messagepack_codec.h"
 #include "bench/proc_stats.h"
 #include "bench/record_scanner.h"
 
@@ -28,6 +29,8 @@ using error_code = boost::system::error_code;
 
 constexpr auto kUseTuple = net::experimental::as_tuple(net::use_awaitable);
 constexpr std::string_view kHandshake = "{\"protocol\":\"json\",\"version\":1}\x1e";
+constexpr std::string_view kMessagePackHandshake =
+    "{\"protocol\":\"messagepack\",\"version\":1}\x1e";
 constexpr std::string_view kPing = "{\"type\":6}\x1e";
 // A read buffer that grew beyond this (a large batch) is released after the read.
 constexpr size_t kMaxIdleBufferBytes = 16 * 1024;
@@ -80,7 +83,7 @@ struct Worker {
   uint64_t ping_tick = 0;
 
   SingleWriterCounter connected, connect_failed, closed, deliveries, other_records, server_pings,
-      close_messages, invokes_done, invoke_errors;
+      close_messages, invokes_done, invoke_errors, malformed;
   std::vector<uint32_t> delivery_latencies;  // this thread only
   std::vector<uint32_t> invoke_latencies;
 
@@ -137,6 +140,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   net::awaitable<bool> Establish();
   void OnMessage(std::string_view message);
+  void OnRecord(const RecordInfo& record, int64_t now_us);
   void DoWrite();
 
   Worker& worker_;
@@ -207,8 +211,12 @@ net::awaitable<bool> Connection::Establish() {
     pool.NoteError("websocket upgrade", ec);
     co_return false;
   }
+  // The handshake request is a text frame in both protocols; with MessagePack the answer and
+  // everything after it are binary frames.
+  const bool messagepack = pool.options.messagepack;
   ws_.text(true);
-  std::tie(ec, std::ignore) = co_await ws_.async_write(net::buffer(kHandshake), kUseTuple);
+  std::tie(ec, std::ignore) = co_await ws_.async_write(
+      net::buffer(messagepack ? kMessagePackHandshake : kHandshake), kUseTuple);
   if (!ec) {
     std::tie(ec, std::ignore) = co_await ws_.async_read(buffer_, kUseTuple);
   }
@@ -220,6 +228,9 @@ net::awaitable<bool> Connection::Establish() {
   if (answer.substr(0, 3) != "{}\x1e") {
     pool.NoteError("hub handshake answered " + std::string(answer.substr(0, 200)));
     co_return false;
+  }
+  if (messagepack) {
+    ws_.binary(true);
   }
   if (answer.size() > 3) {
     OnMessage(answer.substr(3));
@@ -267,38 +278,59 @@ net::awaitable<void> Connection::Run() {
 
 void Connection::OnMessage(std::string_view message) {
   const int64_t now_us = RealtimeMicros();
-  ScanRecords(message, [&](const RecordInfo& record) {
-    switch (record.type) {
-      case 1:
-        if (record.first_argument > 0) {
-          worker_.deliveries.Add();
-          const int64_t latency = now_us - record.first_argument;
-          worker_.delivery_latencies.push_back(
-              static_cast<uint32_t>(std::clamp<int64_t>(latency, 0, UINT32_MAX)));
-        } else {
-          worker_.other_records.Add();
-        }
-        break;
-      case 3:
-        worker_.invokes_done.Add();
-        if (record.has_error) {
-          worker_.invoke_errors.Add();
-        }
-        worker_.invoke_latencies.push_back(static_cast<uint32_t>(
-            std::clamp<int64_t>(now_us - invoke_sent_us_, 0, UINT32_MAX)));
-        StartInvoke();
-        break;
-      case 6:
-        worker_.server_pings.Add();
-        break;
-      case 7:
-        worker_.close_messages.Add();
-        break;
-      default:
+  auto on_record = [&](const RecordInfo& record) { OnRecord(record, now_us); };
+  if (!worker_.pool.options.messagepack) {
+    ScanRecords(message, on_record);
+  } else if (!ScanMessagePackRecords(message, on_record)) {
+    worker_.malformed.Add();
+    std::string hex;
+    for (size_t i = 0; i < message.size() && i < 32; ++i) {
+      static constexpr char kDigits[] = "0123456789abcdef";
+      hex += kDigits[static_cast<uint8_t>(message[i]) >> 4];
+      hex += kDigits[static_cast<uint8_t>(message[i]) & 15];
+    }
+    worker_.pool.NoteError("malformed MessagePack message (" + std::to_string(message.size()) +
+                           " bytes): " + hex);
+  }
+}
+
+void Connection::OnRecord(const RecordInfo& record, int64_t now_us) {
+  switch (record.type) {
+    case 1:
+      if (record.first_argument > 0) {
+        worker_.deliveries.Add();
+        const int64_t latency = now_us - record.first_argument;
+        worker_.delivery_latencies.push_back(
+            static_cast<uint32_t>(std::clamp<int64_t>(latency, 0, UINT32_MAX)));
+      } else {
+        worker_.other_records.Add();
+      }
+      break;
+    case 3:
+      // MessagePack records carry the invocation id; a Completion for another call (there is
+      // only one in flight) is not ours.
+      if (worker_.pool.options.messagepack && record.invocation_id != invocation_id_) {
         worker_.other_records.Add();
         break;
-    }
-  });
+      }
+      worker_.invokes_done.Add();
+      if (record.has_error) {
+        worker_.invoke_errors.Add();
+      }
+      worker_.invoke_latencies.push_back(static_cast<uint32_t>(
+          std::clamp<int64_t>(now_us - invoke_sent_us_, 0, UINT32_MAX)));
+      StartInvoke();
+      break;
+    case 6:
+      worker_.server_pings.Add();
+      break;
+    case 7:
+      worker_.close_messages.Add();
+      break;
+    default:
+      worker_.other_records.Add();
+      break;
+  }
 }
 
 void Connection::StartInvoke() {
@@ -306,6 +338,13 @@ void Connection::StartInvoke() {
     return;
   }
   const ClientPool::Options& options = worker_.pool.options;
+  if (options.messagepack) {
+    std::string message = EncodeMessagePackInvocation(++invocation_id_, options.invoke_target,
+                                                      options.invoke_arguments_messagepack);
+    invoke_sent_us_ = RealtimeMicros();
+    Send(message);
+    return;
+  }
   std::string message = "{\"type\":1,\"invocationId\":\"" + std::to_string(++invocation_id_) +
                         "\",\"target\":\"" + options.invoke_target +
                         "\",\"arguments\":" + options.invoke_arguments + "}\x1e";
@@ -372,7 +411,7 @@ void Worker::OnPingTick() {
   const uint64_t slot = ping_tick++ % slots;
   for (const auto& connection : connections) {
     if (connection->number() % slots == slot && connection->open() && !connection->writing()) {
-      connection->Send(kPing);
+      connection->Send(pool.options.messagepack ? kMessagePackPing : kPing);
     }
   }
 }
@@ -415,6 +454,7 @@ ClientPool::Counters ClientPool::counters() const {
     total.close_messages += w->close_messages.Get();
     total.invokes_done += w->invokes_done.Get();
     total.invoke_errors += w->invoke_errors.Get();
+    total.malformed += w->malformed.Get();
   }
   return total;
 }

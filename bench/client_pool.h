@@ -8,8 +8,8 @@
 
 namespace hubgate::bench {
 
-// SignalR JSON clients over Boost.Beast WebSockets, spread over `threads` threads that each run
-// their own io_context. Beast stays inside client_pool.cc (pimpl).
+// SignalR clients (JSON or MessagePack hub protocol) over Boost.Beast WebSockets, spread over
+// `threads` threads that each run their own io_context. Beast stays inside client_pool.cc (pimpl).
 class ClientPool {
  public:
   struct Options {
@@ -23,6 +23,9 @@ class ClientPool {
     std::chrono::seconds ping_interval{15};
     std::string invoke_target = "SendComment";
     std::string invoke_arguments = "[1,\"bench\"]";  // JSON array text
+    bool messagepack = false;  // MessagePack hub protocol instead of JSON
+    // MessagePack: invoke_arguments encoded as a msgpack array (JsonArgumentsToMessagePack).
+    std::string invoke_arguments_messagepack;
   };
 
   // Totals over all threads; safe to read at any time.
@@ -36,6 +39,7 @@ class ClientPool {
     uint64_t close_messages = 0;  // SignalR Close records received
     uint64_t invokes_done = 0;
     uint64_t invoke_errors = 0;   // Completions with an error
+    uint64_t malformed = 0;       // WebSocket messages that could not be read (MessagePack)
   };
 
   explicit ClientPool(Options options);

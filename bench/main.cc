@@ -1,4 +1,5 @@
-// hubgate-bench: a load generator for the gateway (SignalR JSON over WebSockets + the Push API).
+// hubgate-bench: a load generator for the gateway (SignalR JSON or MessagePack over WebSockets +
+// the Push API).
 //
 //   hubgate-bench --scenario=fanout --http=127.0.0.1:8080 --grpc=127.0.0.1:50051
 //                 --gateway_pid=<pid of hubgate>
@@ -28,6 +29,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "bench/client_pool.h"
+#include "bench/messagepack_codec.h"
 #include "bench/proc_stats.h"
 #include "bench/push_load.h"
 #include "bench/report.h"
@@ -50,7 +52,7 @@ ABSL_FLAG(std::string, hub_path, "", "Hub URL path (default /hubs/<hub>)");
 ABSL_FLAG(std::string, source_addresses, "127.0.0.2-127.0.0.9",
           "Local addresses to bind before connect: a range a.b.c.d-a.b.c.e or a comma list; "
           "empty: let the kernel choose");
-ABSL_FLAG(std::string, protocol, "json", "Hub protocol (only json for now)");
+ABSL_FLAG(std::string, protocol, "json", "Hub protocol: json | messagepack");
 ABSL_FLAG(int, channels, -1, "gRPC channels (sender threads) for pushes (-1: scenario default)");
 ABSL_FLAG(int, inflight, -1, "Outstanding gRPC calls per channel (-1: scenario default)");
 ABSL_FLAG(int, connect_window, 64, "Connects in flight per client thread");
@@ -147,8 +149,15 @@ int Run() {
   if (!defaults) {
     return UsageError("--scenario must be fanout, targeted, density, push_api or invoke");
   }
-  if (absl::GetFlag(FLAGS_protocol) != "json") {
-    return UsageError("--protocol: only json is implemented");
+  const std::string protocol = absl::GetFlag(FLAGS_protocol);
+  if (protocol != "json" && protocol != "messagepack") {
+    return UsageError("--protocol must be json or messagepack");
+  }
+  std::string invoke_arguments_messagepack;
+  if (std::string error; protocol == "messagepack" &&
+                         !JsonArgumentsToMessagePack(absl::GetFlag(FLAGS_invoke_args),
+                                                     &invoke_arguments_messagepack, &error)) {
+    return UsageError("--invoke_args: " + error);
   }
   std::vector<std::string> http = absl::StrSplit(absl::GetFlag(FLAGS_http), ':');
   int port = 0;
@@ -163,6 +172,7 @@ int Run() {
   Result r;
   r.scenario = scenario;
   r.label = absl::GetFlag(FLAGS_label);
+  r.protocol = protocol;
   r.connections = Pick(absl::GetFlag(FLAGS_connections), defaults->connections);
   r.groups = Pick(absl::GetFlag(FLAGS_groups), defaults->groups);
   r.pushes = Pick(absl::GetFlag(FLAGS_pushes), defaults->pushes);
@@ -206,6 +216,8 @@ int Run() {
   options.ping_interval = std::chrono::seconds(absl::GetFlag(FLAGS_ping_interval_seconds));
   options.invoke_target = absl::GetFlag(FLAGS_invoke_method);
   options.invoke_arguments = absl::GetFlag(FLAGS_invoke_args);
+  options.messagepack = protocol == "messagepack";
+  options.invoke_arguments_messagepack = std::move(invoke_arguments_messagepack);
   ClientPool pool(options);
 
   // Phase 1: connect.
@@ -315,6 +327,7 @@ int Run() {
   r.server_pings = counters.server_pings;
   r.invokes = counters.invokes_done;
   r.invoke_errors = counters.invoke_errors;
+  r.malformed_messages = counters.malformed;
   std::vector<uint32_t> delivery_latencies = pool.TakeDeliveryLatencies();
   r.latency = Summarize(delivery_latencies);
   std::vector<uint32_t> invoke_latencies = pool.TakeInvokeLatencies();

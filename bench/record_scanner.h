@@ -5,13 +5,16 @@
 
 namespace hubgate::bench {
 
-// What one SignalR JSON record (text up to its 0x1E terminator) carries, found without a DOM.
+// What one SignalR record carries, found without a DOM. JSON: the text up to its 0x1E
+// terminator (below); MessagePack: see messagepack_codec.h.
 struct RecordInfo {
   int type = 0;  // SignalR message type; 0 when the record has no readable "type"
   // Invocations: the first argument when it is a non-negative integer (the bench's send
   // timestamp, microseconds since the Unix epoch); -1 otherwise.
   int64_t first_argument = -1;
   bool has_error = false;  // Completion/Close: an "error" property is present
+  // Completions (MessagePack only): the invocation id when it is a decimal string; -1 otherwise.
+  int64_t invocation_id = -1;
 };
 
 // Scans a WebSocket message holding one or more whole records (each ends with 0x1E) and calls

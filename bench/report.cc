@@ -45,15 +45,16 @@ bool Result::ok() const {
   const bool pushes_ok = push_failed == 0 && deliveries >= expected_deliveries;
   const bool invokes_ok = scenario != "invoke" ||
                           (invokes >= static_cast<uint64_t>(pushes) && invoke_errors == 0);
-  return connect_failures == 0 && join_failures == 0 && pushes_ok && invokes_ok && closed == 0;
+  return connect_failures == 0 && join_failures == 0 && pushes_ok && invokes_ok && closed == 0 &&
+         malformed_messages == 0;
 }
 
 void PrintTable(const Result& r, std::ostream& out) {
   auto row = [&](const std::string& name, const std::string& value) {
     out << absl::StrFormat("  %-34s %s\n", name, value);
   };
-  out << absl::StrFormat("hubgate-bench %s%s\n", r.scenario,
-                         r.label.empty() ? "" : " (" + r.label + ")");
+  out << absl::StrFormat("hubgate-bench %s%s, %s\n", r.scenario,
+                         r.label.empty() ? "" : " (" + r.label + ")", r.protocol);
   row("connections", absl::StrFormat("%d of %d (%d failed)", r.connected, r.connections,
                                      r.connect_failures));
   row("connects/s", absl::StrFormat("%.0f (%.2f s)", PerSecond(r.connected, r.connect_seconds),
@@ -97,6 +98,9 @@ void PrintTable(const Result& r, std::ostream& out) {
   }
   row("closed by the gateway", absl::StrFormat("%d (Close messages: %d)", r.closed,
                                                r.close_messages));
+  if (r.malformed_messages > 0) {
+    row("malformed messages", absl::StrFormat("%d", r.malformed_messages));
+  }
   row("bench CPU (whole run)",
       absl::StrFormat("%.2f s over %.2f s wall = %.0f%% of one core", r.bench_cpu_us / 1e6,
                       r.wall_seconds, 100.0 * r.bench_cpu_us / 1e6 / r.wall_seconds));
@@ -118,6 +122,7 @@ std::string ToJson(const Result& r) {
   json::object o{
       {"scenario", r.scenario},
       {"label", r.label},
+      {"protocol", r.protocol},
       {"ok", r.ok()},
       {"connections", r.connections},
       {"groups", r.groups},
@@ -164,6 +169,7 @@ std::string ToJson(const Result& r) {
       {"gateway_cpu_us_per_invoke", GatewayCpuPer(r, r.invokes)},
       {"closed", r.closed},
       {"close_messages", r.close_messages},
+      {"malformed_messages", r.malformed_messages},
       {"server_pings", r.server_pings},
       {"wall_seconds", r.wall_seconds},
       {"bench_cpu_seconds", r.bench_cpu_us / 1e6},

@@ -13,6 +13,7 @@ namespace hubgate::bench {
 struct Result {
   std::string scenario;
   std::string label;
+  std::string protocol = "json";
   int64_t connections = 0;
   int64_t groups = 0;
   int64_t pushes = 0;
@@ -55,6 +56,7 @@ struct Result {
   uint64_t closed = 0;
   uint64_t close_messages = 0;
   uint64_t server_pings = 0;
+  uint64_t malformed_messages = 0;  // WebSocket messages the bench could not read
   double wall_seconds = 0;
   int64_t bench_cpu_us = 0;
   int64_t bench_cpu_phase_us = 0;

@@ -9,7 +9,9 @@
 #   --scenarios  subset of: fanout fanout_rate targeted density push_api invoke (default: all)
 # Environment: BUILD_DIR (default build/release), GATEWAY_WORKERS (default: the gateway's own
 # default, 1 with --pin), BENCH_THREADS (default 2, 1 with --pin), DENSITY_CONNECTIONS (default:
-# as many as the gateway's open-file limit allows), HOLD_SECONDS (density, default 60).
+# as many as the gateway's open-file limit allows), HOLD_SECONDS (density, default 60),
+# BENCH_PROTOCOL (hub protocol of the bench clients: json (default) or messagepack; a
+# non-json protocol is added to the result names, e.g. fanout-pinned-messagepack).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -26,7 +28,7 @@ for arg in "$@"; do
     --no-build) build=0 ;;
     --scenarios=*) scenarios="${arg#--scenarios=}"; scenarios="${scenarios//,/ }" ;;
     --label=*) label="${arg#--label=}" ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -58,6 +60,8 @@ if ((pin)); then
   threads="${BENCH_THREADS:-1}"
   suffix="-pinned"
 fi
+protocol="${BENCH_PROTOCOL:-json}"
+[[ "$protocol" != json ]] && suffix="$suffix-$protocol"
 [[ -n "$label" ]] && suffix="$suffix-$label"
 
 work="$(mktemp -d)"
@@ -134,7 +138,8 @@ bench() {
   local out="$results_dir/$stamp-$name$suffix.json"
   echo "== $name: hubgate-bench $*"
   "${bench_cpu[@]}" "$bench_bin" --http="127.0.0.1:$http_port" --grpc="127.0.0.1:$grpc_port" \
-    --gateway_pid="$gateway_pid" --threads="$threads" --label="$name$suffix" "$@" \
+    --gateway_pid="$gateway_pid" --threads="$threads" --protocol="$protocol" \
+    --label="$name$suffix" "$@" \
     | tee "$work/out.txt" || true
   grep '^RESULT ' "$work/out.txt" | sed 's/^RESULT //' >"$out"
 }
@@ -175,7 +180,8 @@ for scenario in $scenarios; do
       for ((i = 1; i < procs; i++)); do
         n=$((i == procs - 1 ? total - per * (procs - 1) : per))
         "${bench_cpu[@]}" "$bench_bin" --scenario=density --http="127.0.0.1:$http_port" \
-          --grpc="127.0.0.1:$grpc_port" --threads="$threads" --connections="$n" \
+          --grpc="127.0.0.1:$grpc_port" --threads="$threads" --protocol="$protocol" \
+          --connections="$n" \
           --hold_seconds="$((hold + 5))" --label="density$suffix-part$i" \
           >"$work/density-$i.txt" 2>&1 &
         others+=($!)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of hubgate-bench (registered as ctest `bench.smoke` from bench/CMakeLists.txt):
-# starts a real gateway, runs tiny fanout, targeted and density runs, and checks that every
-# delivery arrived and that the RESULT line is JSON. No timing assertions.
+# starts a real gateway, runs tiny fanout, targeted and density runs (JSON hub protocol, plus a
+# fanout and a density run with MessagePack), and checks that every delivery arrived and that
+# the RESULT line is JSON. No timing assertions.
 # Usage: tests/bench/bench_smoke.sh <hubgate-bench> <hubgate>
 set -euo pipefail
 bench="$1"
@@ -60,7 +61,9 @@ assert r["connect_failures"] == 0, r
 assert r["expected_deliveries"] == expected, (expected, r["expected_deliveries"])
 assert r["deliveries"] == expected and r["missing_deliveries"] == 0, r
 assert r["gateway_rss_kb_connected"] > 0, r
-print("ok:", r["scenario"], r["connected"], "connections,", r["deliveries"], "deliveries")
+assert r.get("malformed_messages", 0) == 0, r
+print("ok:", r["scenario"], r["protocol"], r["connected"], "connections,", r["deliveries"],
+      "deliveries")
 ' "$expected"
 }
 
@@ -68,3 +71,8 @@ run 200 --scenario=fanout --connections=20 --pushes=10
 run 40 --scenario=targeted --connections=20 --groups=20 --pushes=40
 run 30 --scenario=push_api --connections=10 --groups=10 --pushes=30
 run 0 --scenario=density --connections=20 --hold_seconds=1
+# MessagePack: binary frames, length-prefixed messages, the timestamp read from the msgpack
+# Invocation; pings (02 91 06) every second during the hold.
+run 200 --scenario=fanout --protocol=messagepack --connections=20 --pushes=10
+run 0 --scenario=density --protocol=messagepack --connections=20 --hold_seconds=2 \
+  --ping_interval_seconds=1
