@@ -602,6 +602,15 @@ absl::Status FinalizeConfig(GatewayConfig& config) {
   if (config.workers < 0 || config.workers > kMaxWorkers) {
     return absl::InvalidArgumentError("workers: expected an integer in 0..256");
   }
+  for (const std::string& origin : config.cors.allowed_origins) {
+    if (origin == "*") {
+      // SignalR clients send credentials (cookies, Authorization): echoing every origin with
+      // Allow-Credentials would let any website use them (ASP.NET Core refuses this as well).
+      return absl::InvalidArgumentError(
+          "cors.allowed_origins: \"*\" is not allowed (clients send credentials, so any "
+          "website could use them); list the origins");
+    }
+  }
   return ValidateHubs(config);
 }
 

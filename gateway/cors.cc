@@ -19,9 +19,6 @@ std::optional<std::string> Cors::AllowedOrigin(const CorsConfig& config,
     if (absl::EqualsIgnoreCase(allowed, AsAbsl(origin))) {
       return std::string(origin);
     }
-    if (allowed == "*" && origin != "null") {
-      return std::string(origin);
-    }
   }
   return std::nullopt;
 }

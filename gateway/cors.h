@@ -19,7 +19,7 @@ class Cors {
 
   // The value for Access-Control-Allow-Origin: the request's Origin when the configuration
   // allows it, else nullopt (no CORS headers; the browser then blocks the response). The
-  // opaque origin "null" is only allowed when listed literally, never by "*".
+  // origins are compared exactly (ignoring case); the opaque origin "null" only when listed.
   static std::optional<std::string> AllowedOrigin(const CorsConfig& config,
                                                   std::string_view origin);
 

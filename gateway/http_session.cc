@@ -352,7 +352,7 @@ void HttpSession::HandleWebSocket(Request request, const hubcore::HubOptions& hu
     }
     if (entry->claimed) {
       // Stateful reconnect: the client comes back for its connection with a new WebSocket.
-      ResumeWebSocket(std::move(request), *entry);
+      ResumeWebSocket(std::move(request), *entry, call_context.user_id);
       return;
     }
     call_context.connection_id = entry->connection_id;
@@ -402,7 +402,8 @@ void HttpSession::HandleWebSocket(Request request, const hubcore::HubOptions& hu
   });
 }
 
-void HttpSession::ResumeWebSocket(Request request, const ConnectionRegistry::Entry& entry) {
+void HttpSession::ResumeWebSocket(Request request, const ConnectionRegistry::Entry& entry,
+                                  std::string user_id) {
   stream_.expires_never();
   tcp::socket socket = stream_.release_socket();
   error_code ec;
@@ -412,8 +413,8 @@ void HttpSession::ResumeWebSocket(Request request, const ConnectionRegistry::Ent
     return;
   }
   Worker& owner = context_.workers.at(entry.worker);
-  owner.Post([&owner, protocol, fd, session = entry.websocket,
-              request = std::move(request)]() mutable {
+  owner.Post([&owner, protocol, fd, session = entry.websocket, request = std::move(request),
+              user_id = std::move(user_id)]() mutable {
     tcp::socket moved(owner.io_context());
     error_code assign_error;
     moved.assign(protocol, fd, assign_error);
@@ -423,15 +424,18 @@ void HttpSession::ResumeWebSocket(Request request, const ConnectionRegistry::Ent
     }
     auto alive = session.lock();
     if (alive == nullptr) {
-      // Gone meanwhile (the reconnect window ended): answer as for an unknown token.
-      http::response<http::string_body> response{http::status::not_found, request.version()};
-      response.set(http::field::server, "hubgate");
-      response.body() = "No Connection with that ID";
-      response.prepare_payload();
-      http::write(moved, response, assign_error);
+      // Gone meanwhile (the reconnect window ended), or not created yet (a second socket racing
+      // the first one's upgrade): 404 as for an unknown token.
+      auto response =
+          std::make_shared<http::response<http::string_body>>(http::status::not_found, request.version());
+      response->set(http::field::server, "hubgate");
+      response->body() = "No Connection with that ID";
+      response->prepare_payload();
+      auto stream = std::make_shared<tcp::socket>(std::move(moved));
+      http::async_write(*stream, *response, [stream, response](error_code, size_t) {});
       return;
     }
-    alive->Resume(std::move(moved), std::move(request));
+    alive->Resume(std::move(moved), std::move(request), user_id);
   });
 }
 

@@ -50,7 +50,8 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
                        const boost::urls::url_view& url);
   // A stateful-reconnect client's new WebSocket for its connection: handed to the session on
   // the owning worker.
-  void ResumeWebSocket(Request request, const ConnectionRegistry::Entry& entry);
+  void ResumeWebSocket(Request request, const ConnectionRegistry::Entry& entry,
+                       std::string user_id);
   void HandleWebSocket(Request request, const hubcore::HubOptions& hub,
                        const boost::urls::url_view& url);
   // SSE, Long Polling, sends and DELETE (requests with ?id=), on any worker.

@@ -68,18 +68,27 @@ void WebSocketSession::ConfigureStream() {
   ws_->auto_fragment(false);
 }
 
-void WebSocketSession::Resume(tcp::socket socket, http::request<http::string_body> request) {
-  if (torn_down_ || close_requested_ || (!detached_ && !TryDetach("replaced by a reconnect"))) {
-    error_code ignored;
-    http::response<http::string_body> response{http::status::not_found, request.version()};
-    response.set(http::field::server, "hubgate");
-    response.body() = "No Connection with that ID";
-    response.prepare_payload();
-    http::write(socket, response, ignored);
+void WebSocketSession::Resume(tcp::socket socket, http::request<http::string_body> request,
+                              const std::string& user_id) {
+  http::status refusal = http::status::ok;
+  if (torn_down_ || close_requested_) {
+    refusal = http::status::not_found;  // ending: as for an unknown token
+  } else if (user_id != this->user_id()) {
+    refusal = http::status::unauthorized;  // the token belongs to another user's connection
+  } else if (!detached_ && !TryDetach("replaced by a reconnect")) {
+    refusal = http::status::conflict;  // stateful reconnect not in effect: a second transport
+  }
+  if (refusal != http::status::ok) {
+    auto response = std::make_shared<http::response<http::string_body>>(refusal, request.version());
+    response->set(http::field::server, "hubgate");
+    response->body() = refusal == http::status::conflict
+                           ? "Connection ID already has an active transport"
+                           : (refusal == http::status::not_found ? "No Connection with that ID" : "");
+    response->prepare_payload();
+    auto stream = std::make_shared<tcp::socket>(std::move(socket));
+    http::async_write(*stream, *response, [stream, response](error_code, size_t) {});
     return;
   }
-  // The old stream is destroyed here; its aborted operations complete later, recognised by their
-  // generation (Beast's operations hold the stream state weakly).
   ws_.emplace(std::move(socket));
   ConfigureStream();
   ++generation_;
@@ -294,8 +303,12 @@ void WebSocketSession::OnWrite(error_code ec, uint32_t generation) {
   }
   if (generation != generation_) {
     // The write of a transport that was lost or replaced ended; the new one may go on.
-    if (!detached_ && !torn_down_ && !queue_.empty()) {
-      DoWrite();
+    if (!detached_ && !torn_down_) {
+      if (!queue_.empty()) {
+        DoWrite();
+      } else if (close_requested_) {
+        DoClose();
+      }
     }
     return;
   }

@@ -42,7 +42,9 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   void Run(http::request<http::string_body> request);
   // Stateful reconnect: the client's new WebSocket (same token) for this connection. Replaces the
   // lost transport (or one that still looks alive) and resumes with Sequence and replay.
-  void Resume(tcp::socket socket, http::request<http::string_body> request);
+  // `user_id`: the caller of the new request, which must be the connection's user.
+  void Resume(tcp::socket socket, http::request<http::string_body> request,
+              const std::string& user_id);
 
   // hubcore::HubConnectionHost
   bool Write(hubcore::FrameConstSharedPtr frame, bool bounded) override;

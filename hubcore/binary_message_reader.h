@@ -39,10 +39,12 @@ class BinaryMessageReader {
   // Frees the buffer of a partial message (call when idle to keep per-connection memory small).
   void ShrinkToFit() { partial_.shrink_to_fit(); }
 
+  // Forgets a partial message (its transport is gone; the client sends it again whole).
+  void Reset();
+
  private:
   // Consumes prefix bytes from data starting at *pos; returns an error or OK (complete or not).
   absl::Status ReadPrefix(std::string_view data, size_t* pos);
-  void Reset();
 
   size_t max_message_size_;
   // The prefix being read: value so far and number of bytes seen.

@@ -423,6 +423,10 @@ bool HubConnection::OnTransportLost(TimePoint now) {
   }
   stateful_->Detach();
   detached_since_ = now;
+  // A message cut off with the transport is neither processed nor acknowledged: the client
+  // sends it again whole after the reconnect.
+  reader_.Reset();
+  binary_reader_.Reset();
   return true;
 }
 

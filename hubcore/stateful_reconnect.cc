@@ -10,6 +10,15 @@ StatefulReconnect::StatefulReconnect(HubProtocol protocol, size_t log_limit, siz
 bool StatefulReconnect::Send(FrameConstSharedPtr frame, MessageType type, bool bounded,
                              WriteFn write) {
   if (!SentMessageLog::IsTrackable(type)) {
+    if (type == MessageType::kClose && !held_.empty()) {
+      // No reconnect follows a Close: what waits behind the log limit goes out before it.
+      while (!held_.empty()) {
+        Held next = std::move(held_.front());
+        held_.pop_front();
+        held_bytes_ -= next.frame->size();
+        Log(std::move(next.frame), write);
+      }
+    }
     if (attached_) {
       write(std::move(frame));
     }

@@ -30,6 +30,7 @@ class StatefulReconnect {
   // A frame of message `type` on its way out. Returns false only for a bounded frame that does not
   // fit (the caller applies its slow-consumer policy). Non-trackable frames (pings, acks, Close)
   // are written while attached and dropped while detached: a reconnect replays state, not pings.
+  // A Close first releases everything held back (no reconnect follows it).
   bool Send(FrameConstSharedPtr frame, MessageType type, bool bounded, WriteFn write);
 
   enum class Verdict { kProcess, kSkip };

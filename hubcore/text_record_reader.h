@@ -25,6 +25,8 @@ class TextRecordReader {
   size_t buffered_bytes() const { return partial_.size(); }
   // Frees the buffer of a partial record (call when idle to keep per-connection memory small).
   void ShrinkToFit() { partial_.shrink_to_fit(); }
+  // Forgets a partial record (its transport is gone; the client sends it again whole).
+  void Reset() { partial_.clear(); }
 
  private:
   size_t max_record_size_;

@@ -46,9 +46,10 @@ TEST(CorsTest, ExactOriginsMatchCaseInsensitivelyAndAreEchoed) {
   EXPECT_EQ(Cors::AllowedOrigin(cors, ""), std::nullopt);
 }
 
-TEST(CorsTest, WildcardEchoesTheOriginButNotNull) {
+TEST(CorsTest, NoWildcardAndNullOnlyWhenListed) {
   CorsConfig cors{{"*"}};
-  EXPECT_EQ(Cors::AllowedOrigin(cors, "https://any.example"), "https://any.example");
+  EXPECT_EQ(Cors::AllowedOrigin(cors, "https://any.example"), std::nullopt)
+      << "\"*\" is refused by the configuration and matches nothing here";
   EXPECT_EQ(Cors::AllowedOrigin(cors, "null"), std::nullopt);
   EXPECT_EQ(Cors::AllowedOrigin(CorsConfig{{"null"}}, "null"), "null");
   EXPECT_EQ(Cors::AllowedOrigin(CorsConfig{}, "https://any.example"), std::nullopt);
@@ -62,7 +63,7 @@ TEST(CorsTest, ResponsesCarryOriginCredentialsAndVary) {
 }
 
 TEST(CorsTest, PreflightEchoesMethodAndHeaders) {
-  CorsConfig cors{{"*"}, std::chrono::seconds(120)};
+  CorsConfig cors{{"https://a.example"}, std::chrono::seconds(120)};
   EXPECT_THAT(Cors::PreflightHeaders(cors, "https://a.example", "POST",
                                      "x-requested-with,authorization"),
               ElementsAre(Pair("Access-Control-Allow-Origin", "https://a.example"),
@@ -148,7 +149,7 @@ TEST(TransportClaimTest, LongPollingPollsClaimAgainOthersConflict) {
 
 TEST(TransportConfigTest, TransportsRedirectAndCorsParse) {
   auto config = ParseConfigYaml(R"(cors:
-  allowed_origins: ["https://app.example", "*"]
+  allowed_origins: ["https://app.example", "https://admin.example"]
   max_age: 2m
 hubs:
   - name: posts
@@ -159,7 +160,7 @@ hubs:
       access_token: "t"
 )");
   ASSERT_TRUE(config.ok()) << config.status();
-  EXPECT_THAT(config->cors.allowed_origins, ElementsAre("https://app.example", "*"));
+  EXPECT_THAT(config->cors.allowed_origins, ElementsAre("https://app.example", "https://admin.example"));
   EXPECT_EQ(config->cors.max_age, std::chrono::seconds(120));
   const hubcore::HubOptions& hub = config->hubs[0];
   EXPECT_EQ(hub.transports, hubcore::kTransportServerSentEvents | hubcore::kTransportLongPolling);

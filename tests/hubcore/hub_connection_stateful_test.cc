@@ -98,6 +98,18 @@ TEST_F(HubConnectionStatefulTest, TheClientsReplayedCallsRunOnce) {
   EXPECT_EQ(host_.Take(), "{\"type\":8,\"sequenceId\":2}\x1e");
 }
 
+TEST_F(HubConnectionStatefulTest, AMessageCutOffWithTheTransportIsForgotten) {
+  HubConnection& c = Connected(2);
+  c.OnData("{\"type\":1,\"target\":\"Wo", now_);  // the transport drops mid-message
+  ASSERT_TRUE(c.OnTransportLost(now_));
+  c.OnTransportReattached(now_);
+  host_.Take();
+  c.OnData("{\"type\":9,\"sequenceId\":1}\x1e{\"type\":1,\"target\":\"Work\",\"arguments\":[]}\x1e",
+           now_);
+  EXPECT_EQ(c.state(), HubConnection::State::kConnected);
+  EXPECT_EQ(backend_.calls.size(), 1u) << "the replayed message, whole";
+}
+
 TEST_F(HubConnectionStatefulTest, SequenceBeyondWhatWasReceivedClosesWithAnError) {
   HubConnection& c = Connected(2);
   c.OnData("{\"type\":9,\"sequenceId\":5}\x1e", now_);

@@ -59,6 +59,16 @@ TEST_F(StatefulReconnectTest, FullLogHoldsBackInsteadOfDropping) {
   EXPECT_EQ(Take(), *Invocation("C") + *Invocation("D")) << "released in order after the Ack";
 }
 
+TEST_F(StatefulReconnectTest, ACloseFirstReleasesWhatWasHeldBack) {
+  Send("A");
+  Send("B");
+  Send("C");  // held back: the log is full
+  Take();
+  state_.Send(EncodeFrame(CloseMessage{}, HubProtocol::kJson), MessageType::kClose, false,
+              Writer());
+  EXPECT_EQ(Take(), *Invocation("C") + "{\"type\":7}\x1e") << "no reconnect follows a Close";
+}
+
 TEST_F(StatefulReconnectTest, ReattachWritesSequenceAndReplaysUnacked) {
   Send("A");
   Send("B");
