@@ -33,6 +33,33 @@ constexpr size_t kMaxRequestHeader = 16 * 1024;
 constexpr std::string_view kNegotiateSuffix = "/negotiate";
 constexpr std::string_view kNoConnection = "No Connection with that ID";
 
+// Moves `socket` to `owner`'s event loop (its descriptor is re-registered there) and runs
+// `then` with it on the owner's thread; `on_failure` runs instead when it cannot be moved.
+void MoveSocketTo(tcp::socket socket, Worker& owner,
+                  absl::AnyInvocable<void(tcp::socket) &&> then,
+                  absl::AnyInvocable<void() &&> on_failure) {
+  error_code ec;
+  const auto protocol = socket.local_endpoint(ec).protocol();
+  const auto fd = socket.release(ec);
+  if (ec) {
+    spdlog::warn("could not hand a connection to worker {}: {}", owner.index(), ec.message());
+    std::move(on_failure)();
+    return;
+  }
+  owner.Post([&owner, protocol, fd, then = std::move(then),
+              on_failure = std::move(on_failure)]() mutable {
+    tcp::socket moved(owner.io_context());
+    error_code assign_error;
+    moved.assign(protocol, fd, assign_error);
+    if (assign_error) {
+      ::close(fd);
+      std::move(on_failure)();
+      return;
+    }
+    std::move(then)(std::move(moved));
+  });
+}
+
 std::optional<std::string> QueryParam(const boost::urls::url_view& url, std::string_view key) {
   auto params = url.params();
   auto it = params.find(key);
@@ -378,65 +405,42 @@ void HttpSession::HandleWebSocket(Request request, const hubcore::HubOptions& hu
     return;
   }
   // The connection belongs to another worker: move the socket there.
-  error_code ec;
-  const auto protocol = socket.local_endpoint(ec).protocol();
-  const auto fd = socket.release(ec);
-  if (ec) {
-    spdlog::warn("could not hand a WebSocket to worker {}: {}", owner_index, ec.message());
-    context_.registry.Remove(params.token);
-    return;
-  }
   GatewayContext& context = context_;
-  owner.Post([&owner, &context, protocol, fd, params = std::move(params),
-              request = std::move(request)]() mutable {
-    tcp::socket moved(owner.io_context());
-    error_code assign_error;
-    moved.assign(protocol, fd, assign_error);
-    if (assign_error) {
-      ::close(fd);
-      context.registry.Remove(params.token);
-      return;
-    }
-    std::make_shared<WebSocketSession>(std::move(moved), owner, context, std::move(params))
-        ->Run(std::move(request));
-  });
+  const std::string token = params.token;
+  MoveSocketTo(
+      std::move(socket), owner,
+      [&owner, &context, params = std::move(params),
+       request = std::move(request)](tcp::socket moved) mutable {
+        std::make_shared<WebSocketSession>(std::move(moved), owner, context, std::move(params))
+            ->Run(std::move(request));
+      },
+      [&context, token] { context.registry.Remove(token); });
 }
 
 void HttpSession::ResumeWebSocket(Request request, const ConnectionRegistry::Entry& entry,
                                   std::string user_id) {
   stream_.expires_never();
-  tcp::socket socket = stream_.release_socket();
-  error_code ec;
-  const auto protocol = socket.local_endpoint(ec).protocol();
-  const auto fd = socket.release(ec);
-  if (ec) {
-    return;
-  }
   Worker& owner = context_.workers.at(entry.worker);
-  owner.Post([&owner, protocol, fd, session = entry.websocket, request = std::move(request),
-              user_id = std::move(user_id)]() mutable {
-    tcp::socket moved(owner.io_context());
-    error_code assign_error;
-    moved.assign(protocol, fd, assign_error);
-    if (assign_error) {
-      ::close(fd);
-      return;
-    }
-    auto alive = session.lock();
-    if (alive == nullptr) {
-      // Gone meanwhile (the reconnect window ended), or not created yet (a second socket racing
-      // the first one's upgrade): 404 as for an unknown token.
-      auto response =
-          std::make_shared<http::response<http::string_body>>(http::status::not_found, request.version());
-      response->set(http::field::server, "hubgate");
-      response->body() = "No Connection with that ID";
-      response->prepare_payload();
-      auto stream = std::make_shared<tcp::socket>(std::move(moved));
-      http::async_write(*stream, *response, [stream, response](error_code, size_t) {});
-      return;
-    }
-    alive->Resume(std::move(moved), std::move(request), user_id);
-  });
+  MoveSocketTo(
+      stream_.release_socket(), owner,
+      [session = entry.websocket, request = std::move(request),
+       user_id = std::move(user_id)](tcp::socket moved) mutable {
+        auto alive = session.lock();
+        if (alive == nullptr) {
+          // Gone meanwhile (the reconnect window ended), or not created yet (a second socket racing
+          // the first one's upgrade): 404 as for an unknown token.
+          auto response = std::make_shared<http::response<http::string_body>>(
+              http::status::not_found, request.version());
+          response->set(http::field::server, "hubgate");
+          response->body() = "No Connection with that ID";
+          response->prepare_payload();
+          auto stream = std::make_shared<tcp::socket>(std::move(moved));
+          http::async_write(*stream, *response, [stream, response](error_code, size_t) {});
+          return;
+        }
+        alive->Resume(std::move(moved), std::move(request), user_id);
+      },
+      [] {});
 }
 
 void HttpSession::HandleTransportRequest(Request request, const hubcore::HubOptions& hub,
@@ -590,32 +594,20 @@ void HttpSession::StartLongPolling(const Request& request, const hubcore::HubOpt
 void HttpSession::HandOff(Worker& owner, absl::AnyInvocable<void(HttpSession&) &&> then) {
   stream_.expires_never();
   std::string read_ahead = beast::buffers_to_string(buffer_.data());
-  tcp::socket socket = stream_.release_socket();
-  error_code ec;
-  const auto protocol = socket.local_endpoint(ec).protocol();
-  const auto fd = socket.release(ec);
-  if (ec) {
-    spdlog::warn("could not hand a request to worker {}: {}", owner.index(), ec.message());
-    return;
-  }
   GatewayContext& context = context_;
-  owner.Post([&owner, &context, protocol, fd, read_ahead = std::move(read_ahead),
-              then = std::move(then)]() mutable {
-    tcp::socket moved(owner.io_context());
-    error_code assign_error;
-    moved.assign(protocol, fd, assign_error);
-    if (assign_error) {
-      ::close(fd);
-      return;
-    }
-    auto session = std::make_shared<HttpSession>(std::move(moved), owner, context);
-    if (!read_ahead.empty()) {
-      auto buffer = session->buffer_.prepare(read_ahead.size());
-      std::memcpy(buffer.data(), read_ahead.data(), read_ahead.size());
-      session->buffer_.commit(read_ahead.size());
-    }
-    std::move(then)(*session);
-  });
+  MoveSocketTo(
+      stream_.release_socket(), owner,
+      [&owner, &context, read_ahead = std::move(read_ahead),
+       then = std::move(then)](tcp::socket moved) mutable {
+        auto session = std::make_shared<HttpSession>(std::move(moved), owner, context);
+        if (!read_ahead.empty()) {
+          auto buffer = session->buffer_.prepare(read_ahead.size());
+          std::memcpy(buffer.data(), read_ahead.data(), read_ahead.size());
+          session->buffer_.commit(read_ahead.size());
+        }
+        std::move(then)(*session);
+      },
+      [] {});
 }
 
 void HttpSession::HandleStatic(const Request& request, const std::string& path) {

@@ -1,29 +1,13 @@
 #include "gateway/http_transport_session.h"
 
 #include "gateway/http_session.h"
+#include "gateway/session_executor.h"
 #include "prometheus/counter.h"
 #include "spdlog/spdlog.h"
 
 namespace hubgate::gateway {
 
 namespace {
-// Posts work to the owning worker; it runs only if the session still exists by then.
-class SessionExecutor final : public hubcore::ConnectionExecutor {
- public:
-  SessionExecutor(Worker& worker, std::weak_ptr<HttpTransportSession> session)
-      : worker_(worker), session_(std::move(session)) {}
-  void Run(absl::AnyInvocable<void() &&> fn) override {
-    worker_.Post([session = session_, fn = std::move(fn)]() mutable {
-      if (auto alive = session.lock()) {
-        std::move(fn)();
-      }
-    });
-  }
-
- private:
-  Worker& worker_;
-  std::weak_ptr<HttpTransportSession> session_;
-};
 
 // The hub's Ping in each protocol (JSON {"type":6} and MessagePack [6]).
 bool IsPingFrame(const hubcore::Frame& frame) {
@@ -117,7 +101,7 @@ void HttpTransportSession::OnHandshakeCompleted() {
 
 hubcore::ConnectionExecutorSharedPtr HttpTransportSession::Executor() {
   if (executor_ == nullptr) {
-    executor_ = std::make_shared<SessionExecutor>(worker_, weak_from_this());
+    executor_ = std::make_shared<SessionExecutor<HttpTransportSession>>(worker_, weak_from_this());
   }
   return executor_;
 }

@@ -1,5 +1,6 @@
 #include "gateway/websocket_session.h"
 
+#include "gateway/session_executor.h"
 #include "prometheus/counter.h"
 #include "spdlog/spdlog.h"
 
@@ -216,29 +217,9 @@ void WebSocketSession::ResumeReading() {
   DoRead();
 }
 
-namespace {
-// Posts work to the owning worker; it runs only if the session still exists by then.
-class SessionExecutor final : public hubcore::ConnectionExecutor {
- public:
-  SessionExecutor(Worker& worker, std::weak_ptr<WebSocketSession> session)
-      : worker_(worker), session_(std::move(session)) {}
-  void Run(absl::AnyInvocable<void() &&> fn) override {
-    worker_.Post([session = session_, fn = std::move(fn)]() mutable {
-      if (auto alive = session.lock()) {
-        std::move(fn)();
-      }
-    });
-  }
-
- private:
-  Worker& worker_;
-  std::weak_ptr<WebSocketSession> session_;
-};
-}  // namespace
-
 hubcore::ConnectionExecutorSharedPtr WebSocketSession::Executor() {
   if (executor_ == nullptr) {
-    executor_ = std::make_shared<SessionExecutor>(worker_, weak_from_this());
+    executor_ = std::make_shared<SessionExecutor<WebSocketSession>>(worker_, weak_from_this());
   }
   return executor_;
 }
