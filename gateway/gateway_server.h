@@ -6,8 +6,8 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "hubcore/hub_backend.h"
-#include "gateway/config.h"
-#include "gateway/metrics.h"
+#include "gateway/ops/config.h"
+#include "gateway/ops/metrics.h"
 #include "hubcore/publisher.h"
 
 namespace hubgate::gateway {

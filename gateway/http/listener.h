@@ -1,0 +1,34 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "gateway/runtime/gateway_context.h"
+#include "gateway/ops/net.h"
+
+namespace hubgate::gateway {
+
+// Accepts TCP connections and deals them round-robin to the workers, each socket created on
+// the io_context of the worker that will serve it.
+class Listener final : public std::enable_shared_from_this<Listener> {
+ public:
+  // Binds host:port (port 0 picks a free one).
+  static absl::StatusOr<std::shared_ptr<Listener>> Create(const std::string& listen,
+                                                          GatewayContext& context);
+
+  void Start();
+  // Stops accepting; already accepted connections go on.
+  void Stop();
+  int port() const { return port_; }
+
+ private:
+  Listener(net::io_context& io_context, GatewayContext& context);
+  void DoAccept();
+
+  GatewayContext& context_;
+  tcp::acceptor acceptor_;
+  int port_ = 0;
+};
+
+}  // namespace hubgate::gateway

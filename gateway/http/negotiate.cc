@@ -1,0 +1,84 @@
+#include "gateway/http/negotiate.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "boost/json.hpp"
+#include "hubcore/connection_id.h"
+#include "hubcore/string_view_compat.h"
+
+namespace hubgate::gateway {
+
+namespace {
+constexpr int kServerNegotiateVersion = 1;
+
+boost::json::array AvailableTransports(const hubcore::HubOptions& hub) {
+  boost::json::array transports;
+  if ((hub.transports & hubcore::kTransportWebSockets) != 0) {
+    transports.push_back(boost::json::object{
+        {"transport", "WebSockets"}, {"transferFormats", boost::json::array{"Text", "Binary"}}});
+  }
+  if ((hub.transports & hubcore::kTransportServerSentEvents) != 0) {
+    transports.push_back(boost::json::object{{"transport", "ServerSentEvents"},
+                                             {"transferFormats", boost::json::array{"Text"}}});
+  }
+  if ((hub.transports & hubcore::kTransportLongPolling) != 0) {
+    transports.push_back(boost::json::object{
+        {"transport", "LongPolling"}, {"transferFormats", boost::json::array{"Text", "Binary"}}});
+  }
+  return transports;
+}
+}  // namespace
+
+std::string Negotiate::Redirect(const hubcore::HubOptions& hub,
+                                std::optional<std::string_view> caller_token) {
+  boost::json::object body;
+  body["url"] = hub.negotiate_redirect_url;
+  if (!hub.negotiate_redirect_access_token.empty()) {
+    body["accessToken"] = hub.negotiate_redirect_access_token;
+  } else if (caller_token.has_value() && !caller_token->empty()) {
+    body["accessToken"] = boost::json::string_view(caller_token->data(), caller_token->size());
+  }
+  return boost::json::serialize(body);
+}
+
+std::string Negotiate::TransportsJson(const hubcore::HubOptions& hub) {
+  return boost::json::serialize(AvailableTransports(hub));
+}
+
+std::string Negotiate::Handle(const hubcore::HubOptions& hub,
+                              std::optional<std::string_view> version_param, uint32_t worker,
+                              ConnectionRegistry& registry,
+                              std::chrono::steady_clock::time_point now,
+                              bool stateful_requested) {
+  int requested = 0;
+  if (version_param.has_value() && !absl::SimpleAtoi(AsAbsl(*version_param), &requested)) {
+    boost::json::object error;
+    error["error"] =
+        absl::StrCat("The client requested an invalid protocol version '", AsAbsl(*version_param), "'");
+    return boost::json::serialize(error);
+  }
+  const int version = std::min(std::max(requested, 0), kServerNegotiateVersion);
+
+  const std::string connection_id = hubcore::ConnectionId::Make(worker, RandomBytes16());
+  // Version 0 clients use the connection id as the token (as .NET does for them).
+  const std::string token = version >= 1 ? NewRandomToken() : connection_id;
+  const bool stateful = stateful_requested && hub.stateful_reconnect;
+  ConnectionRegistry::Entry entry{connection_id, hub.name, worker, now + hub.disconnect_timeout,
+                                  false};
+  entry.stateful = stateful;
+  registry.Add(token, std::move(entry));
+
+  boost::json::object body;
+  body["connectionId"] = connection_id;
+  if (version >= 1) {
+    body["connectionToken"] = token;
+  }
+  body["negotiateVersion"] = version;
+  body["availableTransports"] = AvailableTransports(hub);
+  if (stateful) {
+    body["useStatefulReconnect"] = true;
+  }
+  return boost::json::serialize(body);
+}
+
+}  // namespace hubgate::gateway

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gateway/runtime/connection_registry.h"
+#include "hubcore/hub_options.h"
+
+namespace hubgate::gateway {
+
+// POST {hub}/negotiate: creates a connection and tells the client how to reach it.
+class Negotiate {
+ public:
+  // The JSON body (HTTP 200 in every case, as .NET: errors are {"error":"..."}).
+  // version_param is the negotiateVersion query value (nullopt: absent, meaning version 0).
+  // stateful_requested: the client sent useStatefulReconnect=true; the answer agrees (and the
+  // registry entry remembers it) only when the hub allows stateful reconnect.
+  static std::string Handle(const hubcore::HubOptions& hub,
+                            std::optional<std::string_view> version_param, uint32_t worker,
+                            ConnectionRegistry& registry,
+                            std::chrono::steady_clock::time_point now,
+                            bool stateful_requested = false);
+
+  // The redirect answer of a hub with negotiate_redirect_url: {"url", "accessToken"}. The token
+  // is the configured one, else `caller_token` (the bearer token the caller presented); without
+  // either, accessToken is left out and the client keeps its own token factory.
+  static std::string Redirect(const hubcore::HubOptions& hub,
+                              std::optional<std::string_view> caller_token);
+
+  // The availableTransports array of a hub, in .NET's order.
+  static std::string TransportsJson(const hubcore::HubOptions& hub);
+};
+
+}  // namespace hubgate::gateway

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "gateway/ops/metrics.h"
+#include "hubcore/hub_backend.h"
+
+namespace hubgate::gateway {
+
+// Wraps a hub's backend to count hub method calls by method and outcome and to time the backend
+// calls (hubgate_invocations_total, hubgate_backend_call_duration_seconds). Method labels are
+// the backend's own method names; calls to methods the backend does not have are counted under
+// the method label "" with outcome "unknown_method", so a client cannot grow the label set.
+class MeteredHubBackend final : public hubcore::HubBackend {
+ public:
+  MeteredHubBackend(std::string hub, std::unique_ptr<hubcore::HubBackend> inner, Metrics& metrics)
+      : hub_(std::move(hub)), inner_(std::move(inner)), metrics_(metrics) {}
+
+  std::optional<hubcore::MethodInfo> FindMethod(std::string_view name) const override;
+  void OnConnected(const hubcore::CallContext& context, ConnectedCallback done) override;
+  void OnDisconnected(const hubcore::CallContext& context, std::string error) override {
+    inner_->OnDisconnected(context, std::move(error));
+  }
+  std::unique_ptr<hubcore::BackendCall> Invoke(const hubcore::CallContext& context,
+                                               const hubcore::MethodInfo& method,
+                                               std::vector<hubcore::Value> arguments,
+                                               std::string invocation_id,
+                                               OutcomeCallback done) override;
+  std::unique_ptr<hubcore::BackendCall> StreamInvoke(const hubcore::CallContext& context,
+                                                     const hubcore::MethodInfo& method,
+                                                     std::vector<hubcore::Value> arguments,
+                                                     std::string invocation_id,
+                                                     ItemCallback on_item,
+                                                     OutcomeCallback done) override;
+  std::unique_ptr<hubcore::BackendCall> InvokeWithUploads(
+      const hubcore::CallContext& context, const hubcore::MethodInfo& method,
+      std::vector<hubcore::Value> arguments, std::string invocation_id,
+      WritableCallback on_writable, OutcomeCallback done) override;
+
+ private:
+  OutcomeCallback Measure(const hubcore::MethodInfo& method, std::string_view kind,
+                          OutcomeCallback done);
+
+  std::string hub_;
+  std::unique_ptr<hubcore::HubBackend> inner_;
+  Metrics& metrics_;
+};
+
+}  // namespace hubgate::gateway

@@ -1,0 +1,226 @@
+#include "gateway/transports/sse_session.h"
+
+#include <sstream>
+
+#include "absl/strings/str_format.h"
+#include "spdlog/spdlog.h"
+
+namespace hubgate::gateway {
+
+namespace {
+constexpr std::string_view kTransportLabel = "serversentevents";
+constexpr std::chrono::seconds kSendTimeout{10};  // as WebSocketSession
+constexpr std::chrono::seconds kCloseTimeout{5};  // the client closes after the last chunk
+constexpr std::string_view kDataPrefix = "data: ";
+constexpr std::string_view kEventEnd = "\r\n\r\n";
+constexpr std::string_view kCrLf = "\r\n";
+}  // namespace
+
+void AppendSseEvent(std::string_view payload, std::string& out) {
+  while (!payload.empty()) {
+    const size_t lf = payload.find('\n');
+    std::string_view line = payload.substr(0, lf);
+    if (lf != std::string_view::npos && line.size() > 1 && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    out.append(kDataPrefix).append(line).append(kCrLf);
+    if (lf == std::string_view::npos) {
+      break;
+    }
+    payload.remove_prefix(lf + 1);
+    if (payload.empty()) {
+      out.append(kDataPrefix).append(kCrLf);  // the payload ended with a line feed
+    }
+  }
+  out.append(kCrLf);
+}
+
+SseSession::SseSession(tcp::socket socket, Worker& worker, GatewayContext& context, Params params,
+                       unsigned http_version)
+    : HttpTransportSession(worker, context, std::move(params), kTransportLabel),
+      socket_(std::move(socket)),
+      chunked_(http_version >= 11) {}
+
+void SseSession::Run() {
+  http::response<http::empty_body> response(http::status::ok, chunked_ ? 11 : 10);
+  response.set(http::field::server, "hubgate");
+  response.set(http::field::content_type, "text/event-stream");
+  response.set(http::field::cache_control, "no-cache,no-store");
+  response.set(http::field::pragma, "no-cache");
+  response.set(http::field::content_encoding, "identity");
+  if (!params().cors_origin.empty()) {
+    response.set(http::field::access_control_allow_origin, params().cors_origin);
+    response.set(http::field::access_control_allow_credentials, "true");
+    response.set(http::field::vary, "Origin");
+  }
+  if (chunked_) {
+    response.chunked(true);
+  } else {
+    response.keep_alive(false);  // HTTP/1.0: the body ends with the connection
+  }
+  std::ostringstream header;
+  header << response.base();
+  head_ = header.str();
+  // Browsers (Firefox) fire `open` only once some bytes arrived.
+  head_.append(chunked_ ? "3\r\n:\r\n\r\n" : ":\r\n");
+  Register();
+  writing_ = true;
+  write_started_ = std::chrono::steady_clock::now();
+  net::async_write(socket_, net::buffer(head_),
+                   [self = shared_from_this(), this](error_code ec, size_t) { OnWrite(ec); });
+  DoRead();
+}
+
+void SseSession::DoRead() {
+  // Nothing is expected from the client on this request; a read ending means it went away.
+  socket_.async_read_some(net::buffer(read_buffer_),
+                          [self = shared_from_this(), this](error_code ec, size_t bytes) {
+                            OnRead(ec, bytes);
+                          });
+}
+
+void SseSession::OnRead(error_code ec, size_t) {
+  if (torn_down_) {
+    return;
+  }
+  if (ec) {
+    Teardown(ec == net::error::eof || close_requested_ ? "" : ec.message());
+    return;
+  }
+  DoRead();
+}
+
+void SseSession::OnQueued() {
+  if (!writing_) {
+    DoWrite();
+  }
+}
+
+void SseSession::DoWrite() {
+  in_flight_.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+  queue_.clear();
+  in_flight_bytes_ = 0;
+  bool multiline = false;
+  for (const auto& frame : in_flight_) {
+    in_flight_bytes_ += frame->size();
+    multiline = multiline || frame->find('\n') != std::string::npos;
+  }
+  write_buffers_.clear();
+  head_.clear();
+  if (multiline) {
+    // Rare (JSON output escapes line feeds): format a copy.
+    std::string payload;
+    payload.reserve(in_flight_bytes_);
+    for (const auto& frame : in_flight_) {
+      payload.append(*frame);
+    }
+    std::string event;
+    AppendSseEvent(payload, event);
+    if (chunked_) {
+      head_ = absl::StrFormat("%x\r\n", event.size());
+    }
+    head_.append(event);
+    if (chunked_) {
+      head_.append(kCrLf);
+    }
+    write_buffers_.emplace_back(head_.data(), head_.size());
+  } else {
+    // "data: " + the frames + "\r\n\r\n", in one chunk, without copying the frames.
+    const size_t event_size = kDataPrefix.size() + in_flight_bytes_ + kEventEnd.size();
+    if (chunked_) {
+      head_ = absl::StrFormat("%x\r\n", event_size);
+    }
+    head_.append(kDataPrefix);
+    write_buffers_.emplace_back(head_.data(), head_.size());
+    for (const auto& frame : in_flight_) {
+      write_buffers_.emplace_back(frame->data(), frame->size());
+    }
+    write_buffers_.emplace_back(kEventEnd.data(), kEventEnd.size());
+    if (chunked_) {
+      write_buffers_.emplace_back(kCrLf.data(), kCrLf.size());
+    }
+  }
+  writing_ = true;
+  write_started_ = std::chrono::steady_clock::now();
+  net::async_write(socket_, write_buffers_,
+                   [self = shared_from_this(), this](error_code ec, size_t) { OnWrite(ec); });
+}
+
+void SseSession::OnWrite(error_code ec) {
+  writing_ = false;
+  if (torn_down_) {
+    in_flight_.clear();
+    write_buffers_.clear();
+    return;
+  }
+  if (!in_flight_.empty()) {
+    queued_bytes_ -= in_flight_bytes_;
+    if (!ec) {
+      CountSent(in_flight_.size(), in_flight_bytes_);
+    }
+    in_flight_.clear();
+    in_flight_bytes_ = 0;
+  }
+  write_buffers_.clear();
+  if (ec) {
+    Abort(ec.message());
+    return;
+  }
+  if (!queue_.empty()) {
+    DoWrite();
+  } else if (close_requested_) {
+    Finish();
+  }
+}
+
+void SseSession::OnCloseRequested() {
+  close_started_ = std::chrono::steady_clock::now();
+  if (!writing_) {
+    if (!queue_.empty()) {
+      DoWrite();
+    } else {
+      Finish();
+    }
+  }
+}
+
+void SseSession::Finish() {
+  if (finished_ || torn_down_) {
+    return;
+  }
+  finished_ = true;
+  static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+  auto shutdown = [self = shared_from_this(), this](error_code, size_t) {
+    error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    // The client's close completes the pending read, which tears down.
+  };
+  if (chunked_) {
+    net::async_write(socket_, net::buffer(kLastChunk.data(), kLastChunk.size()), shutdown);
+  } else {
+    shutdown(error_code(), 0);
+  }
+}
+
+void SseSession::OnTransportTick(TimePoint now) {
+  if (writing_ && now - write_started_ >= kSendTimeout) {
+    spdlog::info("connection {}: a write made no progress for {} s, closing", connection_id(),
+                 kSendTimeout.count());
+    hub_.NoteCloseCause(hubcore::CloseCause::kSlowConsumer);
+    Abort("send timeout");
+    return;
+  }
+  if (close_requested_ && now - close_started_ >= kCloseTimeout) {
+    Abort("");
+  }
+}
+
+void SseSession::Abort(std::string_view why) { Teardown(why); }
+
+void SseSession::OnTeardown() {
+  error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+}  // namespace hubgate::gateway
