@@ -31,7 +31,6 @@ constexpr size_t kMaxRequestBody = 64 * 1024;
 constexpr size_t kMaxSendBody = 1024 * 1024;
 constexpr size_t kMaxRequestHeader = 16 * 1024;
 constexpr std::string_view kNegotiateSuffix = "/negotiate";
-constexpr std::string_view kNoConnection = "No Connection with that ID";
 
 // Moves `socket` to `owner`'s event loop (its descriptor is re-registered there) and runs
 // `then` with it on the owner's thread; `on_failure` runs instead when it cannot be moved.
@@ -426,19 +425,26 @@ void HttpSession::ResumeWebSocket(Request request, const ConnectionRegistry::Ent
       [session = entry.websocket, request = std::move(request),
        user_id = std::move(user_id)](tcp::socket moved) mutable {
         auto alive = session.lock();
-        if (alive == nullptr) {
-          // Gone meanwhile (the reconnect window ended), or not created yet (a second socket racing
-          // the first one's upgrade): 404 as for an unknown token.
-          auto response = std::make_shared<http::response<http::string_body>>(
-              http::status::not_found, request.version());
-          response->set(http::field::server, "hubgate");
-          response->body() = "No Connection with that ID";
-          response->prepare_payload();
-          auto stream = std::make_shared<tcp::socket>(std::move(moved));
-          http::async_write(*stream, *response, [stream, response](error_code, size_t) {});
+        // Gone meanwhile (the reconnect window ended), or not created yet (a second socket
+        // racing the first one's upgrade): 404 as for an unknown token.
+        absl::Status prepared = alive == nullptr ? absl::NotFoundError(kNoConnectionWithThatId)
+                                                 : alive->PrepareResume(user_id);
+        if (prepared.ok()) {
+          alive->Resume(std::move(moved), std::move(request));
           return;
         }
-        alive->Resume(std::move(moved), std::move(request), user_id);
+        http::status refusal = absl::IsNotFound(prepared)           ? http::status::not_found
+                               : absl::IsPermissionDenied(prepared) ? http::status::unauthorized
+                                                                    : http::status::conflict;
+        auto response =
+            std::make_shared<http::response<http::string_body>>(refusal, request.version());
+        response->set(http::field::server, "hubgate");
+        if (refusal != http::status::unauthorized) {
+          response->body() = std::string(prepared.message());
+        }
+        response->prepare_payload();
+        auto stream = std::make_shared<tcp::socket>(std::move(moved));
+        http::async_write(*stream, *response, [stream, response](error_code, size_t) {});
       },
       [] {});
 }
@@ -464,7 +470,7 @@ void HttpSession::HandleTransportRequest(Request request, const hubcore::HubOpti
   }
   auto entry = context_.registry.Find(*token, hub.name);
   if (!entry.ok()) {
-    SendText(request, http::status::not_found, std::string(kNoConnection));
+    SendText(request, http::status::not_found, std::string(kNoConnectionWithThatId));
     return;
   }
   if (entry->worker == worker_.index()) {
@@ -492,7 +498,7 @@ void HttpSession::ServeTransportRequest(Request request, const hubcore::HubOptio
   if (request.method() == http::verb::post || request.method() == http::verb::delete_) {
     auto entry = context_.registry.Find(token, hub.name);
     if (!entry.ok()) {
-      SendText(request, http::status::not_found, std::string(kNoConnection));
+      SendText(request, http::status::not_found, std::string(kNoConnectionWithThatId));
       return;
     }
     if (request.method() == http::verb::post &&
@@ -509,7 +515,7 @@ void HttpSession::ServeTransportRequest(Request request, const hubcore::HubOptio
     }
     std::shared_ptr<HttpTransportSession> session = entry->session.lock();
     if (session == nullptr) {
-      SendText(request, http::status::not_found, std::string(kNoConnection));
+      SendText(request, http::status::not_found, std::string(kNoConnectionWithThatId));
       return;
     }
     if (request.method() == http::verb::delete_) {
@@ -549,7 +555,7 @@ void HttpSession::ServeTransportRequest(Request request, const hubcore::HubOptio
   }
   std::shared_ptr<HttpTransportSession> session = claim->session.lock();
   if (session == nullptr) {
-    SendText(request, http::status::not_found, std::string(kNoConnection));
+    SendText(request, http::status::not_found, std::string(kNoConnectionWithThatId));
     return;
   }
   session->OnPoll(shared_from_this());
@@ -566,7 +572,9 @@ void HttpSession::StartServerSentEvents(const Request& request, const hubcore::H
   params.context = BuildCallContext(request, hub, url, std::move(principal), "ServerSentEvents");
   params.context.connection_id = connection_id;
   params.token = token;
-  params.cors_origin = cors_origin_;
+  if (!cors_origin_.empty()) {
+    params.response_headers = Cors::ResponseHeaders(cors_origin_);
+  }
   stream_.expires_never();
   auto session = std::make_shared<SseSession>(stream_.release_socket(), worker_, context_,
                                               std::move(params), version_);
@@ -584,7 +592,9 @@ void HttpSession::StartLongPolling(const Request& request, const hubcore::HubOpt
   params.context = BuildCallContext(request, hub, url, std::move(principal), "LongPolling");
   params.context.connection_id = connection_id;
   params.token = token;
-  params.cors_origin = cors_origin_;
+  if (!cors_origin_.empty()) {
+    params.response_headers = Cors::ResponseHeaders(cors_origin_);
+  }
   auto session = std::make_shared<LongPollingSession>(worker_, context_, std::move(params));
   context_.registry.AttachSession(token, session);
   session->Start();

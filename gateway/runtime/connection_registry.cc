@@ -35,7 +35,7 @@ absl::StatusOr<ConnectionRegistry::Entry> ConnectionRegistry::Claim(const std::s
   absl::MutexLock lock(&mutex_);
   auto it = entries_.find(token);
   if (it == entries_.end() || it->second.hub != hub) {
-    return absl::NotFoundError("No Connection with that ID");
+    return absl::NotFoundError(kNoConnectionWithThatId);
   }
   Entry& entry = it->second;
   if (entry.claimed) {
@@ -62,7 +62,7 @@ absl::StatusOr<ConnectionRegistry::Entry> ConnectionRegistry::Find(const std::st
   absl::MutexLock lock(&mutex_);
   auto it = entries_.find(token);
   if (it == entries_.end() || it->second.hub != hub) {
-    return absl::NotFoundError("No Connection with that ID");
+    return absl::NotFoundError(kNoConnectionWithThatId);
   }
   return it->second;
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -17,6 +18,9 @@ namespace hubgate::gateway {
 
 class HttpTransportSession;
 class WebSocketSession;
+
+// .NET's text (with 404) for a request whose connection token is unknown or expired.
+inline constexpr char kNoConnectionWithThatId[] = "No Connection with that ID";
 
 // The transport a connection uses (none until the first transport request arrives).
 enum class TransportKind : uint8_t { kNone, kWebSockets, kServerSentEvents, kLongPolling };

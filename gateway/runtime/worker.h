@@ -45,6 +45,9 @@ class Worker {
   void Stop();
 
   uint32_t index() const { return index_; }
+  // Whether the caller runs on this worker's thread (Envoy's isThreadSafe): per-worker state
+  // (routing index, sessions) may only be touched there.
+  bool IsCurrentThread() const { return std::this_thread::get_id() == thread_.get_id(); }
   net::io_context& io_context() { return io_context_; }
   // Runs fn on this worker's thread.
   void Post(absl::AnyInvocable<void() &&> fn);

@@ -37,7 +37,7 @@ void HttpTransportSession::Register() {
 
 void HttpTransportSession::OnSend(std::string body, HttpResponderSharedPtr request) {
   if (torn_down_) {
-    request->Respond(http::status::not_found, "No Connection with that ID");
+    request->Respond(http::status::not_found, std::string(kNoConnectionWithThatId));
     return;
   }
   traffic_->bytes_received->Increment(static_cast<double>(body.size()));

@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "gateway/runtime/gateway_context.h"
 #include "gateway/ops/metrics.h"
@@ -28,7 +30,8 @@ class HttpTransportSession : public std::enable_shared_from_this<HttpTransportSe
     hubcore::HubBackend* backend = nullptr;  // null: the hub has no methods
     hubcore::CallContext context;
     std::string token;  // registry key, removed when the connection ends
-    std::string cors_origin;  // Access-Control-Allow-Origin for the transport's responses
+    // Headers the front door decided the transport's own responses carry (CORS).
+    std::vector<std::pair<std::string, std::string>> response_headers;
   };
 
   HttpTransportSession(Worker& worker, GatewayContext& context, Params params,

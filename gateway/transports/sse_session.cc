@@ -48,10 +48,8 @@ void SseSession::Run() {
   response.set(http::field::cache_control, "no-cache,no-store");
   response.set(http::field::pragma, "no-cache");
   response.set(http::field::content_encoding, "identity");
-  if (!params().cors_origin.empty()) {
-    response.set(http::field::access_control_allow_origin, params().cors_origin);
-    response.set(http::field::access_control_allow_credentials, "true");
-    response.set(http::field::vary, "Origin");
+  for (const auto& [name, value] : params().response_headers) {
+    response.set(name, value);
   }
   if (chunked_) {
     response.chunked(true);

@@ -69,27 +69,20 @@ void WebSocketSession::ConfigureStream() {
   ws_->auto_fragment(false);
 }
 
-void WebSocketSession::Resume(tcp::socket socket, http::request<http::string_body> request,
-                              const std::string& user_id) {
-  http::status refusal = http::status::ok;
+absl::Status WebSocketSession::PrepareResume(const std::string& user_id) {
   if (torn_down_ || close_requested_) {
-    refusal = http::status::not_found;  // ending: as for an unknown token
-  } else if (user_id != this->user_id()) {
-    refusal = http::status::unauthorized;  // the token belongs to another user's connection
-  } else if (!detached_ && !TryDetach("replaced by a reconnect")) {
-    refusal = http::status::conflict;  // stateful reconnect not in effect: a second transport
+    return absl::NotFoundError(kNoConnectionWithThatId);  // ending: as for an unknown token
   }
-  if (refusal != http::status::ok) {
-    auto response = std::make_shared<http::response<http::string_body>>(refusal, request.version());
-    response->set(http::field::server, "hubgate");
-    response->body() = refusal == http::status::conflict
-                           ? "Connection ID already has an active transport"
-                           : (refusal == http::status::not_found ? "No Connection with that ID" : "");
-    response->prepare_payload();
-    auto stream = std::make_shared<tcp::socket>(std::move(socket));
-    http::async_write(*stream, *response, [stream, response](error_code, size_t) {});
-    return;
+  if (user_id != this->user_id()) {
+    return absl::PermissionDeniedError("the connection belongs to another user");
   }
+  if (!detached_ && !TryDetach("replaced by a reconnect")) {
+    return absl::AlreadyExistsError("Connection ID already has an active transport");
+  }
+  return absl::OkStatus();
+}
+
+void WebSocketSession::Resume(tcp::socket socket, http::request<http::string_body> request) {
   ws_.emplace(std::move(socket));
   ConfigureStream();
   ++generation_;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "gateway/runtime/gateway_context.h"
 #include "gateway/ops/net.h"
 #include "gateway/runtime/worker.h"
@@ -40,11 +41,14 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
 
   // Completes the WebSocket upgrade for `request` and starts the connection.
   void Run(http::request<http::string_body> request);
-  // Stateful reconnect: the client's new WebSocket (same token) for this connection. Replaces the
-  // lost transport (or one that still looks alive) and resumes with Sequence and replay.
-  // `user_id`: the caller of the new request, which must be the connection's user.
-  void Resume(tcp::socket socket, http::request<http::string_body> request,
-              const std::string& user_id);
+  // Stateful reconnect, step 1: whether a new WebSocket of `user_id` (the caller of the new
+  // request, which must be the connection's user) may take over this connection. OK: the lost
+  // transport (or one that still looks alive) is detached, and Resume must follow. Otherwise
+  // NotFound (the connection is ending), PermissionDenied (another user's connection) or
+  // AlreadyExists (stateful reconnect is not in effect: a second transport); nothing changed.
+  absl::Status PrepareResume(const std::string& user_id);
+  // Step 2: completes the upgrade of the new WebSocket and resumes with Sequence and replay.
+  void Resume(tcp::socket socket, http::request<http::string_body> request);
 
   // hubcore::HubConnectionHost
   bool Write(hubcore::FrameConstSharedPtr frame, bool bounded) override;
