@@ -11,6 +11,7 @@ APT_PACKAGES=(
   libabsl-dev libspdlog-dev libyaml-cpp-dev libjwt-dev libssl-dev
   nlohmann-json3-dev libmsgpuck-dev prometheus-cpp-dev libhiredis-dev redis-server
   chromium
+  clang libclang-rt-14-dev
   libgtest-dev libgmock-dev
 )
 # Node.js and npm come from Debian only when no node is installed (a newer one is kept).

@@ -4,7 +4,8 @@
 #     official SignalR client and real gRPC clients, in Node);
 #  2. ASan+UBSan build: unit tests (hubcore, gateway, services);
 #  3. TSan build without gRPC: hubcore and gateway unit tests (Debian's gRPC is not instrumented);
-#  4. deployment checks: the Dockerfile linted, the Helm chart linted and rendered.
+#  4. deployment checks: the Dockerfile linted, the Helm chart linted and rendered;
+#  5. fuzzing: every libFuzzer target (clang, ASan+UBSan) for a short run (FUZZ_SECONDS, 30).
 # Prints one summary line "N passed, M failed" at the end and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -79,6 +80,15 @@ if [[ "${deploy_fail:-1}" != 0 ]]; then failures+=("deployment checks"); fi
 # (Only the unit test binaries are built there, so the bench smoke test is left out.)
 CTEST_EXTRA_ARGS="--repeat until-pass:3 -E ^bench[.]" run_ctest asan hubcore_tests gateway_tests services_tests
 run_ctest tsan hubcore_tests gateway_tests
+
+echo "== fuzzing (${FUZZ_SECONDS:-30} s per target)"
+fuzz_log=build/fuzz.log
+scripts/fuzz.sh "${FUZZ_SECONDS:-30}" 2>&1 | tee "$fuzz_log" | tail -12
+fuzz_total=$(grep -oP '^fuzz: \K[0-9]+(?= targets)' "$fuzz_log" | tail -1)
+fuzz_fail=$(grep -oP '^fuzz: [0-9]+ targets, \K[0-9]+(?= failed)' "$fuzz_log" | tail -1)
+fuzz_total=${fuzz_total:-0}; fuzz_fail=${fuzz_fail:-1}
+passed=$((passed + fuzz_total - fuzz_fail)); failed=$((failed + fuzz_fail))
+if ((fuzz_fail > 0 || fuzz_total == 0)); then failures+=("fuzzing"); fi
 
 echo
 if ((${#failures[@]} > 0)); then echo "failed: ${failures[*]}"; fi
