@@ -15,6 +15,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "gateway/ops/config.h"
 #include "gateway/gateway_server.h"
 #include "gateway/ops/logging.h"
@@ -120,7 +122,19 @@ std::vector<char*> RewriteCheckConfig(int argc, char** argv, std::vector<std::st
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("hubgate: a SignalR-compatible push gateway with a gRPC API");
+  absl::SetProgramUsageMessage(
+      "a SignalR-compatible push gateway with a gRPC API.\n\n"
+      "Usage: hubgate [--config=FILE] [flags]\n"
+      "       hubgate --check-config FILE\n\n"
+      "Flags override the configuration file; HUBGATE_* environment variables override both\n"
+      "(docs/configuration.md).");
+  // --help lists this file's flags (abseil's default looks for a file named after the binary).
+  absl::FlagsUsageConfig usage_config;
+  usage_config.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "gateway/main.cc");
+  };
+  usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage_config);
   std::vector<std::string> arg_storage;
   std::vector<char*> args = RewriteCheckConfig(argc, argv, arg_storage);
   absl::ParseCommandLine(static_cast<int>(args.size()) - 1, args.data());

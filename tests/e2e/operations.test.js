@@ -307,6 +307,17 @@ test('--check-config FILE validates and names the offending key and line', () =>
   assert.match(run.stderr, /HUBGATE_ADMIN_LISTEN/);
 });
 
+test('--help prints the usage and every flag of the gateway', () => {
+  const run = runGateway(['--help']);
+  assert.notEqual(run.status, null, 'exits (abseil ends --help with status 1)');
+  const out = run.stdout + run.stderr;
+  assert.match(out, /Usage: hubgate \[--config=FILE\]/);
+  assert.doesNotMatch(out, /No flags matched/);
+  for (const flag of ['config', 'http_listen', 'grpc_listen', 'admin_listen', 'workers', 'check_config']) {
+    assert.match(out, new RegExp(`--${flag} \\(`), `--${flag} is listed`);
+  }
+});
+
 test('JSON logs: one object per line, and neither tokens nor secrets are written', async () => {
   const gw = await startGateway({
     name: 'jsonlog',
