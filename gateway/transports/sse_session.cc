@@ -8,7 +8,6 @@
 namespace hubgate::gateway {
 
 namespace {
-constexpr std::string_view kTransportLabel = "serversentevents";
 constexpr std::chrono::seconds kSendTimeout{10};  // as WebSocketSession
 constexpr std::chrono::seconds kCloseTimeout{5};  // the client closes after the last chunk
 constexpr std::string_view kDataPrefix = "data: ";
@@ -37,18 +36,19 @@ void AppendSseEvent(std::string_view payload, std::string& out) {
 
 SseSession::SseSession(tcp::socket socket, Worker& worker, GatewayContext& context, Params params,
                        unsigned http_version)
-    : HttpTransportSession(worker, context, std::move(params), kTransportLabel),
+    : HttpTransportSession(worker, context, std::move(params), TransportKind::kServerSentEvents),
       socket_(std::move(socket)),
       chunked_(http_version >= 11) {}
 
 void SseSession::Run() {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   http::response<http::empty_body> response(http::status::ok, chunked_ ? 11 : 10);
   response.set(http::field::server, "hubgate");
   response.set(http::field::content_type, "text/event-stream");
   response.set(http::field::cache_control, "no-cache,no-store");
   response.set(http::field::pragma, "no-cache");
   response.set(http::field::content_encoding, "identity");
-  for (const auto& [name, value] : params().response_headers) {
+  for (const auto& [name, value] : response_headers()) {
     response.set(name, value);
   }
   if (chunked_) {
@@ -61,7 +61,7 @@ void SseSession::Run() {
   head_ = header.str();
   // Browsers (Firefox) fire `open` only once some bytes arrived.
   head_.append(chunked_ ? "3\r\n:\r\n\r\n" : ":\r\n");
-  Register();
+  Open();
   writing_ = true;
   write_started_ = std::chrono::steady_clock::now();
   net::async_write(socket_, net::buffer(head_),
@@ -78,11 +78,12 @@ void SseSession::DoRead() {
 }
 
 void SseSession::OnRead(error_code ec, size_t) {
-  if (torn_down_) {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
+  if (torn_down()) {
     return;
   }
   if (ec) {
-    Teardown(ec == net::error::eof || close_requested_ ? "" : ec.message());
+    Teardown(ec == net::error::eof || close_requested() ? "" : ec.message());
     return;
   }
   DoRead();
@@ -145,14 +146,15 @@ void SseSession::DoWrite() {
 }
 
 void SseSession::OnWrite(error_code ec) {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   writing_ = false;
-  if (torn_down_) {
+  if (torn_down()) {
     in_flight_.clear();
     write_buffers_.clear();
     return;
   }
   if (!in_flight_.empty()) {
-    queued_bytes_ -= in_flight_bytes_;
+    ReleaseQueued(in_flight_bytes_);
     if (!ec) {
       CountSent(in_flight_.size(), in_flight_bytes_);
     }
@@ -166,12 +168,12 @@ void SseSession::OnWrite(error_code ec) {
   }
   if (!queue_.empty()) {
     DoWrite();
-  } else if (close_requested_) {
+  } else if (close_requested()) {
     Finish();
   }
 }
 
-void SseSession::OnCloseRequested() {
+void SseSession::CloseAfterQueued() {
   close_started_ = std::chrono::steady_clock::now();
   if (!writing_) {
     if (!queue_.empty()) {
@@ -183,7 +185,7 @@ void SseSession::OnCloseRequested() {
 }
 
 void SseSession::Finish() {
-  if (finished_ || torn_down_) {
+  if (finished_ || torn_down()) {
     return;
   }
   finished_ = true;
@@ -208,14 +210,14 @@ void SseSession::OnTransportTick(TimePoint now) {
     Abort("send timeout");
     return;
   }
-  if (close_requested_ && now - close_started_ >= kCloseTimeout) {
+  if (close_requested() && now - close_started_ >= kCloseTimeout) {
     Abort("");
   }
 }
 
 void SseSession::Abort(std::string_view why) { Teardown(why); }
 
-void SseSession::OnTeardown() {
+void SseSession::ReleaseTransport() {
   error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);

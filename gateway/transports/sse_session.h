@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "gateway/transports/http_transport_session.h"
 #include "gateway/ops/net.h"
+#include "gateway/transports/http_transport_session.h"
 
 namespace hubgate::gateway {
 
@@ -29,11 +29,14 @@ class SseSession final : public HttpTransportSession {
   bool SupportsBinary() const override { return false; }
 
  private:
+  // HttpTransportSession
   void OnQueued() override;
-  void OnCloseRequested() override;
+  void CloseAfterQueued() override;
   void OnTransportTick(TimePoint now) override;
+  void ReleaseTransport() override;
+  // ConnectionSession
   void Abort(std::string_view why) override;
-  void OnTeardown() override;
+
   void DoRead();
   void OnRead(error_code ec, size_t bytes);
   void DoWrite();
