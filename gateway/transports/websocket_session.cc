@@ -1,5 +1,6 @@
 #include "gateway/transports/websocket_session.h"
 
+#include "gateway/transports/buffer_list_view.h"
 #include "spdlog/spdlog.h"
 
 namespace hubgate::gateway {
@@ -15,18 +16,6 @@ constexpr size_t kLargeReadChunk = 16 * 1024;
 constexpr uint32_t kSendTimeoutTicks = 10;
 // Batches up to this many frames keep their vectors' memory for the next write.
 constexpr size_t kMaxIdleBatch = 16;
-
-// write_buffers_ seen as a buffer sequence. Beast copies the sequence it is given into its write
-// operation and into the views it builds over it; copying this view copies two pointers, where a
-// std::vector would be copied (allocated) each time.
-struct BufferListView {
-  using value_type = net::const_buffer;
-  using const_iterator = const net::const_buffer*;
-  const net::const_buffer* first;
-  const net::const_buffer* last;
-  const_iterator begin() const { return first; }
-  const_iterator end() const { return last; }
-};
 }  // namespace
 
 WebSocketSession::WebSocketSession(tcp::socket socket, Worker& worker, GatewayContext& context,
