@@ -6,18 +6,15 @@
 
 namespace hubgate::gateway {
 
-namespace {
-constexpr std::string_view kTransportLabel = "longpolling";
-}  // namespace
-
 LongPollingSession::LongPollingSession(Worker& worker, GatewayContext& context, Params params)
-    : HttpTransportSession(worker, context, std::move(params), kTransportLabel) {
+    : HttpTransportSession(worker, context, std::move(params), TransportKind::kLongPolling) {
   drop_pings_ = true;
 }
 
 void LongPollingSession::Start() {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   inactive_since_ = std::chrono::steady_clock::now();
-  Register();
+  Open();
 }
 
 HttpResponderSharedPtr LongPollingSession::TakePoll() {
@@ -31,7 +28,8 @@ HttpResponderSharedPtr LongPollingSession::TakePoll() {
 }
 
 void LongPollingSession::OnPoll(HttpResponderSharedPtr poll) {
-  if (torn_down_) {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
+  if (torn_down()) {
     poll->Respond(http::status::no_content);
     return;
   }
@@ -42,7 +40,7 @@ void LongPollingSession::OnPoll(HttpResponderSharedPtr poll) {
   poll_ = poll;
   poll_pending_ = true;
   poll_started_ = std::chrono::steady_clock::now();
-  if (!queue_.empty() || close_requested_) {
+  if (!queue_.empty() || close_requested()) {
     Flush();
     return;
   }
@@ -63,7 +61,7 @@ void LongPollingSession::OnQueued() {
 }
 
 void LongPollingSession::Flush() {
-  if (torn_down_ || !poll_pending_) {
+  if (torn_down() || !poll_pending_) {
     return;
   }
   if (!queue_.empty()) {
@@ -74,12 +72,12 @@ void LongPollingSession::Flush() {
     std::vector<hubcore::FrameConstSharedPtr> frames(std::make_move_iterator(queue_.begin()),
                                                       std::make_move_iterator(queue_.end()));
     queue_.clear();
-    CountSent(frames.size(), queued_bytes_);
-    queued_bytes_ = 0;
+    CountSent(frames.size(), queued_bytes());
+    ReleaseQueued(queued_bytes());
     poll->RespondWithFrames(std::move(frames));
     return;
   }
-  if (close_requested_) {
+  if (close_requested()) {
     if (HttpResponderSharedPtr poll = TakePoll()) {
       poll->Respond(http::status::no_content);
     }
@@ -87,13 +85,14 @@ void LongPollingSession::Flush() {
   }
 }
 
-void LongPollingSession::OnCloseRequested() {
+void LongPollingSession::CloseAfterQueued() {
   // What is queued goes out with the pending poll or the next one; the poll after that (or
   // this one, with nothing queued) gets 204, which stops the client.
   Flush();
 }
 
 void LongPollingSession::OnDelete() {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   if (HttpResponderSharedPtr poll = TakePoll()) {
     poll->Respond(http::status::no_content);
   }
@@ -104,15 +103,15 @@ void LongPollingSession::OnTransportTick(TimePoint now) {
   if (poll_pending_) {
     if (poll_.expired()) {
       TakePoll();  // the client dropped the poll: the connection is inactive from now
-    } else if (now - poll_started_ >= params().hub->poll_timeout) {
+    } else if (now - poll_started_ >= hub_.options().poll_timeout) {
       TakePoll()->Respond(http::status::ok);  // nothing to send: the client polls again
     }
     return;
   }
-  if (now - inactive_since_ >= params().hub->disconnect_timeout) {
+  if (now - inactive_since_ >= hub_.options().disconnect_timeout) {
     spdlog::info("connection {}: no long poll for {} ms (disconnect_timeout), closing",
-                 connection_id(), params().hub->disconnect_timeout.count());
-    Teardown(close_requested_ ? "" : "no poll within disconnect_timeout");
+                 connection_id(), hub_.options().disconnect_timeout.count());
+    Teardown(close_requested() ? "" : "no poll within disconnect_timeout");
   }
 }
 
@@ -123,7 +122,7 @@ void LongPollingSession::Abort(std::string_view why) {
   Teardown(why);
 }
 
-void LongPollingSession::OnTeardown() {
+void LongPollingSession::ReleaseTransport() {
   if (HttpResponderSharedPtr poll = TakePoll()) {
     poll->Respond(http::status::no_content);  // the connection is closed
   }

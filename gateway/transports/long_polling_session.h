@@ -22,11 +22,14 @@ class LongPollingSession final : public HttpTransportSession {
   void OnDelete() override;
 
  private:
+  // HttpTransportSession
   void OnQueued() override;
-  void OnCloseRequested() override;
+  void CloseAfterQueued() override;
   void OnTransportTick(TimePoint now) override;
+  void ReleaseTransport() override;
+  // ConnectionSession
   void Abort(std::string_view why) override;
-  void OnTeardown() override;
+
   // Answers the pending poll with what is queued; with nothing queued on a closing
   // connection, answers 204 and ends the connection.
   void Flush();

@@ -2,15 +2,16 @@
 
 #include <sstream>
 
-#include "absl/strings/str_format.h"
+#include "gateway/transports/buffer_list_view.h"
 #include "spdlog/spdlog.h"
 
 namespace hubgate::gateway {
 
 namespace {
-constexpr std::string_view kTransportLabel = "serversentevents";
 constexpr std::chrono::seconds kSendTimeout{10};  // as WebSocketSession
 constexpr std::chrono::seconds kCloseTimeout{5};  // the client closes after the last chunk
+// A comment line: browsers (Firefox) fire `open` only once some bytes of the body arrived.
+constexpr std::string_view kOpenComment = ":\r\n";
 constexpr std::string_view kDataPrefix = "data: ";
 constexpr std::string_view kEventEnd = "\r\n\r\n";
 constexpr std::string_view kCrLf = "\r\n";
@@ -37,18 +38,19 @@ void AppendSseEvent(std::string_view payload, std::string& out) {
 
 SseSession::SseSession(tcp::socket socket, Worker& worker, GatewayContext& context, Params params,
                        unsigned http_version)
-    : HttpTransportSession(worker, context, std::move(params), kTransportLabel),
+    : HttpTransportSession(worker, context, std::move(params), TransportKind::kServerSentEvents),
       socket_(std::move(socket)),
       chunked_(http_version >= 11) {}
 
 void SseSession::Run() {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   http::response<http::empty_body> response(http::status::ok, chunked_ ? 11 : 10);
   response.set(http::field::server, "hubgate");
   response.set(http::field::content_type, "text/event-stream");
   response.set(http::field::cache_control, "no-cache,no-store");
   response.set(http::field::pragma, "no-cache");
   response.set(http::field::content_encoding, "identity");
-  for (const auto& [name, value] : params().response_headers) {
+  for (const auto& [name, value] : response_headers()) {
     response.set(name, value);
   }
   if (chunked_) {
@@ -59,13 +61,18 @@ void SseSession::Run() {
   std::ostringstream header;
   header << response.base();
   head_ = header.str();
-  // Browsers (Firefox) fire `open` only once some bytes arrived.
-  head_.append(chunked_ ? "3\r\n:\r\n\r\n" : ":\r\n");
-  Register();
+  Open();
   writing_ = true;
   write_started_ = std::chrono::steady_clock::now();
-  net::async_write(socket_, net::buffer(head_),
-                   [self = shared_from_this(), this](error_code ec, size_t) { OnWrite(ec); });
+  auto on_write = [self = shared_from_this(), this](error_code ec, size_t) { OnWrite(ec); };
+  if (chunked_) {
+    const auto first_chunk = http::make_chunk(net::buffer(kOpenComment));
+    net::async_write(socket_, beast::buffers_cat(net::buffer(head_), first_chunk),
+                     std::move(on_write));
+  } else {
+    net::async_write(socket_, beast::buffers_cat(net::buffer(head_), net::buffer(kOpenComment)),
+                     std::move(on_write));
+  }
   DoRead();
 }
 
@@ -78,11 +85,12 @@ void SseSession::DoRead() {
 }
 
 void SseSession::OnRead(error_code ec, size_t) {
-  if (torn_down_) {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
+  if (torn_down()) {
     return;
   }
   if (ec) {
-    Teardown(ec == net::error::eof || close_requested_ ? "" : ec.message());
+    Teardown(ec == net::error::eof || close_requested() ? "" : ec.message());
     return;
   }
   DoRead();
@@ -104,7 +112,6 @@ void SseSession::DoWrite() {
     multiline = multiline || frame->find('\n') != std::string::npos;
   }
   write_buffers_.clear();
-  head_.clear();
   if (multiline) {
     // Rare (JSON output escapes line feeds): format a copy.
     std::string payload;
@@ -112,47 +119,40 @@ void SseSession::DoWrite() {
     for (const auto& frame : in_flight_) {
       payload.append(*frame);
     }
-    std::string event;
-    AppendSseEvent(payload, event);
-    if (chunked_) {
-      head_ = absl::StrFormat("%x\r\n", event.size());
-    }
-    head_.append(event);
-    if (chunked_) {
-      head_.append(kCrLf);
-    }
+    head_.clear();
+    AppendSseEvent(payload, head_);
     write_buffers_.emplace_back(head_.data(), head_.size());
   } else {
-    // "data: " + the frames + "\r\n\r\n", in one chunk, without copying the frames.
-    const size_t event_size = kDataPrefix.size() + in_flight_bytes_ + kEventEnd.size();
-    if (chunked_) {
-      head_ = absl::StrFormat("%x\r\n", event_size);
-    }
-    head_.append(kDataPrefix);
-    write_buffers_.emplace_back(head_.data(), head_.size());
+    // "data: " + the frames + "\r\n\r\n", without copying the frames.
+    write_buffers_.emplace_back(kDataPrefix.data(), kDataPrefix.size());
     for (const auto& frame : in_flight_) {
       write_buffers_.emplace_back(frame->data(), frame->size());
     }
     write_buffers_.emplace_back(kEventEnd.data(), kEventEnd.size());
-    if (chunked_) {
-      write_buffers_.emplace_back(kCrLf.data(), kCrLf.size());
-    }
   }
   writing_ = true;
   write_started_ = std::chrono::steady_clock::now();
-  net::async_write(socket_, write_buffers_,
-                   [self = shared_from_this(), this](error_code ec, size_t) { OnWrite(ec); });
+  const net::const_buffer* first = write_buffers_.data();
+  const BufferListView event{first, first + write_buffers_.size()};
+  auto on_write = [self = shared_from_this(), this](error_code ec, size_t) { OnWrite(ec); };
+  if (chunked_) {
+    // One chunk per event: its size line, the event, CRLF.
+    net::async_write(socket_, http::make_chunk(event), std::move(on_write));
+  } else {
+    net::async_write(socket_, event, std::move(on_write));
+  }
 }
 
 void SseSession::OnWrite(error_code ec) {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   writing_ = false;
-  if (torn_down_) {
+  if (torn_down()) {
     in_flight_.clear();
     write_buffers_.clear();
     return;
   }
   if (!in_flight_.empty()) {
-    queued_bytes_ -= in_flight_bytes_;
+    ReleaseQueued(in_flight_bytes_);
     if (!ec) {
       CountSent(in_flight_.size(), in_flight_bytes_);
     }
@@ -166,12 +166,12 @@ void SseSession::OnWrite(error_code ec) {
   }
   if (!queue_.empty()) {
     DoWrite();
-  } else if (close_requested_) {
+  } else if (close_requested()) {
     Finish();
   }
 }
 
-void SseSession::OnCloseRequested() {
+void SseSession::CloseAfterQueued() {
   close_started_ = std::chrono::steady_clock::now();
   if (!writing_) {
     if (!queue_.empty()) {
@@ -183,18 +183,17 @@ void SseSession::OnCloseRequested() {
 }
 
 void SseSession::Finish() {
-  if (finished_ || torn_down_) {
+  if (finished_ || torn_down()) {
     return;
   }
   finished_ = true;
-  static constexpr std::string_view kLastChunk = "0\r\n\r\n";
   auto shutdown = [self = shared_from_this(), this](error_code, size_t) {
     error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_send, ignored);
     // The client's close completes the pending read, which tears down.
   };
   if (chunked_) {
-    net::async_write(socket_, net::buffer(kLastChunk.data(), kLastChunk.size()), shutdown);
+    net::async_write(socket_, http::make_chunk_last(), shutdown);
   } else {
     shutdown(error_code(), 0);
   }
@@ -208,14 +207,14 @@ void SseSession::OnTransportTick(TimePoint now) {
     Abort("send timeout");
     return;
   }
-  if (close_requested_ && now - close_started_ >= kCloseTimeout) {
+  if (close_requested() && now - close_started_ >= kCloseTimeout) {
     Abort("");
   }
 }
 
 void SseSession::Abort(std::string_view why) { Teardown(why); }
 
-void SseSession::OnTeardown() {
+void SseSession::ReleaseTransport() {
   error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);

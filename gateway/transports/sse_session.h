@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "gateway/transports/http_transport_session.h"
 #include "gateway/ops/net.h"
+#include "gateway/transports/http_transport_session.h"
 
 namespace hubgate::gateway {
 
@@ -18,8 +18,9 @@ void AppendSseEvent(std::string_view payload, std::string& out);
 
 // The Server-Sent Events transport of one hub connection (text only), on its owning worker.
 // The GET's socket belongs to this session: the response header and ":\r\n" go out at once,
-// then each write carries everything queued as one event (a chunk of the chunked response).
-// The client sends by POST; closing the request is its way to leave.
+// then each write carries everything queued as one event (a chunk of the chunked response, made
+// by Beast's http::make_chunk around the shared frames: a gather write, no copy). The client
+// sends by POST; closing the request is its way to leave.
 class SseSession final : public HttpTransportSession {
  public:
   SseSession(tcp::socket socket, Worker& worker, GatewayContext& context, Params params,
@@ -29,11 +30,14 @@ class SseSession final : public HttpTransportSession {
   bool SupportsBinary() const override { return false; }
 
  private:
+  // HttpTransportSession
   void OnQueued() override;
-  void OnCloseRequested() override;
+  void CloseAfterQueued() override;
   void OnTransportTick(TimePoint now) override;
+  void ReleaseTransport() override;
+  // ConnectionSession
   void Abort(std::string_view why) override;
-  void OnTeardown() override;
+
   void DoRead();
   void OnRead(error_code ec, size_t bytes);
   void DoWrite();
@@ -43,7 +47,7 @@ class SseSession final : public HttpTransportSession {
 
   tcp::socket socket_;
   bool chunked_;
-  std::string head_;  // header + ":\r\n" at first, then each write's prefix or formatted event
+  std::string head_;  // the response header at first, then the event of a multiline write
   std::vector<hubcore::FrameConstSharedPtr> in_flight_;
   size_t in_flight_bytes_ = 0;
   std::vector<net::const_buffer> write_buffers_;

@@ -1,7 +1,6 @@
 #include "gateway/transports/websocket_session.h"
 
-#include "gateway/runtime/session_executor.h"
-#include "prometheus/counter.h"
+#include "gateway/transports/buffer_list_view.h"
 #include "spdlog/spdlog.h"
 
 namespace hubgate::gateway {
@@ -15,45 +14,29 @@ constexpr size_t kLargeReadChunk = 16 * 1024;
 // A single write that makes no progress for this long means a stuck peer (.NET's
 // TransportSendTimeout), counted in worker ticks (one a second): it fires after 10 to 11 s.
 constexpr uint32_t kSendTimeoutTicks = 10;
-constexpr std::string_view kTransportLabel = "websockets";
 // Batches up to this many frames keep their vectors' memory for the next write.
 constexpr size_t kMaxIdleBatch = 16;
-
-// write_buffers_ seen as a buffer sequence. Beast copies the sequence it is given into its write
-// operation and into the views it builds over it; copying this view copies two pointers, where a
-// std::vector would be copied (allocated) each time.
-struct BufferListView {
-  using value_type = net::const_buffer;
-  using const_iterator = const net::const_buffer*;
-  const net::const_buffer* first;
-  const net::const_buffer* last;
-  const_iterator begin() const { return first; }
-  const_iterator end() const { return last; }
-};
 }  // namespace
 
 WebSocketSession::WebSocketSession(tcp::socket socket, Worker& worker, GatewayContext& context,
                                    Params params)
-    : ws_(std::in_place, std::move(socket)),
-      worker_(worker),
-      context_(context),
-      hub_(std::move(params.context), *params.hub, *this, params.backend,
-           std::chrono::steady_clock::now()),
-      token_(std::move(params.token)),
+    : ConnectionSession(worker, context, *params.hub, params.backend, std::move(params.context),
+                        std::move(params.token), TransportKind::kWebSockets),
+      ws_(std::in_place, std::move(socket)),
       stateful_(params.stateful),
-      read_chunk_(kSmallReadChunk),
-      traffic_(context.metrics.TrafficFor(params.hub->name, kTransportLabel)) {}
+      read_chunk_(kSmallReadChunk) {}
 
 WebSocketSession::~WebSocketSession() = default;
 
 void WebSocketSession::Run(http::request<http::string_body> request) {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   if (stateful_) {
     hub_.AllowStatefulReconnect();
-    context_.registry.AttachWebSocket(token_, weak_from_this());
+    context_.registry.AttachWebSocket(token(), std::weak_ptr<WebSocketSession>(SharedFromThis()));
   }
   ConfigureStream();
   ws_->async_accept(request, beast::bind_front_handler(&WebSocketSession::OnAccept,
-                                                      shared_from_this()));
+                                                      SharedFromThis()));
 }
 
 void WebSocketSession::ConfigureStream() {
@@ -70,7 +53,8 @@ void WebSocketSession::ConfigureStream() {
 }
 
 absl::Status WebSocketSession::PrepareResume(const std::string& user_id) {
-  if (torn_down_ || close_requested_) {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
+  if (torn_down() || close_requested()) {
     return absl::NotFoundError(kNoConnectionWithThatId);  // ending: as for an unknown token
   }
   if (user_id != this->user_id()) {
@@ -83,16 +67,18 @@ absl::Status WebSocketSession::PrepareResume(const std::string& user_id) {
 }
 
 void WebSocketSession::Resume(tcp::socket socket, http::request<http::string_body> request) {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   ws_.emplace(std::move(socket));
   ConfigureStream();
   ++generation_;
-  ws_->async_accept(request, [self = shared_from_this(), generation = generation_](error_code ec) {
+  ws_->async_accept(request, [self = SharedFromThis(), generation = generation_](error_code ec) {
     self->OnResumeAccepted(ec, generation);
   });
 }
 
 void WebSocketSession::OnResumeAccepted(error_code ec, uint32_t generation) {
-  if (generation != generation_ || torn_down_) {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
+  if (generation != generation_ || torn_down()) {
     return;
   }
   if (ec) {
@@ -101,7 +87,7 @@ void WebSocketSession::OnResumeAccepted(error_code ec, uint32_t generation) {
   }
   detached_ = false;
   // Pending operations on the new stream keep the session alive from here on.
-  worker_.Post([keep = std::move(self_while_detached_)] {});
+  ReleaseSelf(SelfHold::kWhileDetached);
   spdlog::info("connection {}: resumed", connection_id());
   hub_.OnTransportReattached(std::chrono::steady_clock::now());
   DoRead();
@@ -111,12 +97,12 @@ void WebSocketSession::OnResumeAccepted(error_code ec, uint32_t generation) {
 }
 
 bool WebSocketSession::TryDetach(std::string_view why) {
-  if (close_requested_ || torn_down_ || detached_ ||
+  if (close_requested() || torn_down() || detached_ ||
       !hub_.OnTransportLost(std::chrono::steady_clock::now())) {
     return false;
   }
   detached_ = true;
-  self_while_detached_ = shared_from_this();
+  HoldSelf(SelfHold::kWhileDetached);
   ++generation_;
   error_code ignored;
   ws_->next_layer().close(ignored);
@@ -124,7 +110,7 @@ bool WebSocketSession::TryDetach(std::string_view why) {
   // in the reconnect log and are replayed; pings and acks are not needed. A write or read still
   // in flight completes (aborted) later and is recognised by its generation.
   for (const auto& frame : queue_) {
-    queued_bytes_ -= frame->size();
+    ReleaseQueued(frame->size());
   }
   queue_.clear();
   waiting_for_queue_ = false;
@@ -133,41 +119,40 @@ bool WebSocketSession::TryDetach(std::string_view why) {
 }
 
 void WebSocketSession::OnAccept(error_code ec) {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   if (ec) {
     Teardown(ec.message());
     return;
   }
-  worker_.AddSession(this);
-  registered_ = true;
-  spdlog::debug("connection {} opened on hub {} (user '{}')", connection_id(),
-                hub_.options().name, user_id());
+  Register();
   DoRead();
 }
 
 void WebSocketSession::DoRead() {
-  if (read_paused_ || waiting_for_queue_ || reading_ || torn_down_) {
+  if (read_paused_ || waiting_for_queue_ || reading_ || torn_down()) {
     return;
   }
   reading_ = true;
   ws_->async_read_some(read_buffer_.prepare(read_chunk_),
-                      [self = shared_from_this(), generation = generation_](error_code ec,
-                                                                             size_t bytes) {
+                      [self = SharedFromThis(), generation = generation_](error_code ec,
+                                                                           size_t bytes) {
                         self->OnRead(ec, bytes, generation);
                       });
 }
 
 void WebSocketSession::OnRead(error_code ec, size_t bytes, uint32_t generation) {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   reading_ = false;
   if (generation != generation_) {
     // The read of a transport that was lost or replaced: its bytes (if any) are not used.
-    if (!detached_ && !torn_down_) {
+    if (!detached_ && !torn_down()) {
       DoRead();
     }
     return;
   }
   if (ec) {
     // A close handshake (either side's) or our own close ending the read is a clean end.
-    const bool clean = ec == websocket::error::closed || close_requested_;
+    const bool clean = ec == websocket::error::closed || close_requested();
     if (!clean && TryDetach(ec.message())) {
       return;
     }
@@ -175,10 +160,7 @@ void WebSocketSession::OnRead(error_code ec, size_t bytes, uint32_t generation) 
     return;
   }
   read_buffer_.commit(bytes);
-  traffic_->bytes_received->Increment(static_cast<double>(bytes));
-  if (ws_->is_message_done()) {
-    traffic_->messages_received->Increment();
-  }
+  CountReceived(bytes, ws_->is_message_done() ? 1 : 0);
   auto data = read_buffer_.cdata();
   hub_.OnData(std::string_view(static_cast<const char*>(data.data()), data.size()),
               std::chrono::steady_clock::now());
@@ -189,46 +171,39 @@ void WebSocketSession::OnRead(error_code ec, size_t bytes, uint32_t generation) 
     read_chunk_ = kSmallReadChunk;
     read_buffer_.shrink_to_fit();  // empty: frees the large buffer
   }
-  if (!close_requested_ && writing_ && queued_bytes_ > 2 * hub_.options().max_queued_bytes) {
+  if (!close_requested() && writing_ && queued_bytes() > 2 * hub_.options().max_queued_bytes) {
     waiting_for_queue_ = true;  // resumed by OnWrite once the client has read enough
   }
   DoRead();  // keep reading even while closing, to see the peer's close frame
 }
 
 void WebSocketSession::PauseReading() {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   read_paused_ = true;
   // With no read pending, only this reference keeps the session (and its connection) alive.
-  self_while_paused_ = shared_from_this();
+  HoldSelf(SelfHold::kWhileReadingPaused);
 }
 
 void WebSocketSession::ResumeReading() {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   read_paused_ = false;
-  if (close_requested_) {
+  if (close_requested()) {
     waiting_for_queue_ = false;  // the peer's close frame must be read
   }
-  auto keep_alive = std::move(self_while_paused_);
   DoRead();
-}
-
-hubcore::ConnectionExecutorSharedPtr WebSocketSession::Executor() {
-  if (executor_ == nullptr) {
-    executor_ = std::make_shared<SessionExecutor<WebSocketSession>>(worker_, weak_from_this());
-  }
-  return executor_;
+  ReleaseSelf(SelfHold::kWhileReadingPaused);
 }
 
 bool WebSocketSession::Write(hubcore::FrameConstSharedPtr frame, bool bounded) {
-  if (close_requested_ || torn_down_ || detached_) {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
+  if (close_requested() || torn_down() || detached_) {
     // The connection is ending, or waiting for a reconnect (whose replay comes from the
     // reconnect log): nothing goes out now, and that is not overflow.
     return true;
   }
-  const size_t size = frame->size();
-  if (bounded && queued_bytes_ + size > hub_.options().max_queued_bytes) {
-    traffic_->queue_overflows->Increment();
+  if (!ReserveQueued(frame->size(), bounded)) {
     return false;
   }
-  queued_bytes_ += size;
   queue_.push_back(std::move(frame));
   if (!writing_) {
     DoWrite();
@@ -241,7 +216,7 @@ void WebSocketSession::DoWrite() {
   writing_ = true;
   write_ticks_ = 0;
   ws_->text(hub_.protocol() == hubcore::HubProtocol::kJson);
-  auto on_write = [self = shared_from_this(), generation = generation_](error_code ec, size_t) {
+  auto on_write = [self = SharedFromThis(), generation = generation_](error_code ec, size_t) {
     self->OnWrite(ec, generation);
   };
   if (in_flight_.size() == 1) {
@@ -258,15 +233,15 @@ void WebSocketSession::DoWrite() {
 }
 
 void WebSocketSession::OnWrite(error_code ec, uint32_t generation) {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   writing_ = false;
   size_t written_bytes = 0;
   for (const auto& frame : in_flight_) {
     written_bytes += frame->size();
   }
-  queued_bytes_ -= written_bytes;
+  ReleaseQueued(written_bytes);
   if (!ec) {
-    traffic_->messages_sent->Increment(static_cast<double>(in_flight_.size()));
-    traffic_->bytes_sent->Increment(static_cast<double>(written_bytes));
+    CountSent(in_flight_.size(), written_bytes);
   }
   const size_t batch = in_flight_.size();
   in_flight_.clear();
@@ -277,10 +252,10 @@ void WebSocketSession::OnWrite(error_code ec, uint32_t generation) {
   }
   if (generation != generation_) {
     // The write of a transport that was lost or replaced ended; the new one may go on.
-    if (!detached_ && !torn_down_) {
+    if (!detached_ && !torn_down()) {
       if (!queue_.empty()) {
         DoWrite();
-      } else if (close_requested_) {
+      } else if (close_requested()) {
         DoClose();
       }
     }
@@ -293,48 +268,41 @@ void WebSocketSession::OnWrite(error_code ec, uint32_t generation) {
     Abort(ec.message());
     return;
   }
-  if (waiting_for_queue_ && queued_bytes_ <= hub_.options().max_queued_bytes) {
+  if (waiting_for_queue_ && queued_bytes() <= hub_.options().max_queued_bytes) {
     waiting_for_queue_ = false;
     DoRead();
   }
   if (!queue_.empty()) {
     DoWrite();
-  } else if (close_requested_) {
+  } else if (close_requested()) {
     DoClose();
   }
 }
 
-void WebSocketSession::CloseTransport() {
-  if (close_requested_) {
-    return;
-  }
+void WebSocketSession::OnCloseRequested() {
   if (detached_) {
     // No transport to close: the connection ends now (on a later turn: the hub connection may
     // be in the middle of its Close).
-    close_requested_ = true;
-    worker_.Post([self = shared_from_this()] { self->Teardown("closed while waiting for a reconnect"); });
+    worker_.Post([self = SharedFromThis()] {
+      self->Teardown("closed while waiting for a reconnect");
+    });
     return;
   }
-  close_requested_ = true;
-  // A closing connection is no longer a recipient: by the time the peer sees the close, pushes
-  // no longer count it. Deferred to the next turn of the loop: this may run while the worker
-  // walks the routing index to deliver a push (a queue overflow closes the connection).
-  worker_.Post([self = shared_from_this()] { self->Unroute(); });
   // The peer's close frame must be read even under back-pressure. Resumed on a later turn: this
   // may run inside OnData, whose bytes live in the read buffer.
-  worker_.Post([self = shared_from_this()] { self->ResumeReading(); });
+  worker_.Post([self = SharedFromThis()] { self->ResumeReading(); });
   if (!writing_) {
     DoClose();
   }
 }
 
 void WebSocketSession::DoClose() {
-  if (closing_socket_ || torn_down_) {
+  if (closing_socket_ || torn_down()) {
     return;
   }
   closing_socket_ = true;
   ws_->async_close(websocket::close_code::normal,
-                  [self = shared_from_this()](error_code ec) {
+                  [self = SharedFromThis()](error_code ec) {
                     if (ec) {
                       self->Abort(ec.message());
                     }
@@ -349,23 +317,15 @@ void WebSocketSession::Abort(std::string_view why) {
   Teardown(why);
 }
 
-void WebSocketSession::Unroute() {
-  if (routed_) {
-    worker_.IndexFor(hub_.options().name).RemoveConnection(connection_id());
-    routed_ = false;
-  }
-}
-
-void WebSocketSession::OnHandshakeCompleted() {
-  worker_.IndexFor(hub_.options().name)
-      .AddConnection(connection_id(), user_id(), &hub_);
-  routed_ = true;
-  counted_open_ = true;
-  context_.metrics.ConnectionOpened(hub_.options().name, kTransportLabel, hub_.protocol());
-  spdlog::debug("connection {} completed the handshake", connection_id());
+void WebSocketSession::OnTeardown() {
+  // Close the socket whatever state the stream is in (see ConnectionSession::Teardown).
+  error_code ignored;
+  ws_->next_layer().close(ignored);
+  queue_.clear();
 }
 
 void WebSocketSession::OnTick(std::chrono::steady_clock::time_point now) {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   if (detached_) {
     if (hub_.ReconnectWindowExpired(now)) {
       Teardown("reconnect window expired");
@@ -382,54 +342,6 @@ void WebSocketSession::OnTick(std::chrono::steady_clock::time_point now) {
     return;
   }
   hub_.OnTick(now);
-}
-
-void WebSocketSession::CloseForShutdown() {
-  if (hub_.state() == hubcore::HubConnection::State::kHandshaking) {
-    CloseTransport();
-    return;
-  }
-  hub_.CloseWhenIdle();
-}
-
-void WebSocketSession::AbortForShutdown() {
-  hub_.NoteCloseCause(hubcore::CloseCause::kServerClosed);
-  Abort("shutdown deadline");
-}
-
-void WebSocketSession::Teardown(std::string_view reason) {
-  if (torn_down_) {
-    return;
-  }
-  torn_down_ = true;
-  // Close the socket whatever state the stream is in: a peer that half-closed while a write is
-  // stuck (zero window) would otherwise keep the descriptor and the queued frames alive.
-  error_code ignored;
-  ws_->next_layer().close(ignored);
-  hub_.OnTransportClosed(reason);
-  if (counted_open_) {
-    context_.metrics.ConnectionClosed(hub_.options().name, kTransportLabel, hub_.protocol(),
-                                      hub_.close_cause());
-  } else if (registered_) {
-    context_.metrics.HandshakeFailed(hub_.options().name, kTransportLabel, hub_.close_cause());
-  }
-  Unroute();
-  context_.registry.Remove(token_);
-  std::string why = hub_.close_reason().empty() ? std::string(reason) : hub_.close_reason();
-  spdlog::debug("connection {} closed{}{}", connection_id(),
-                why.empty() ? "" : ": ", why);
-  queue_.clear();
-  if (self_while_paused_) {
-    // Released on a later turn of the loop: the caller may still be inside this object.
-    worker_.Post([keep = std::move(self_while_paused_)] {});
-  }
-  if (self_while_detached_) {
-    worker_.Post([keep = std::move(self_while_detached_)] {});
-  }
-  if (registered_) {
-    registered_ = false;
-    worker_.RemoveSession(this);  // last: may finish a shutdown drain
-  }
 }
 
 }  // namespace hubgate::gateway

@@ -8,25 +8,25 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "gateway/runtime/gateway_context.h"
 #include "gateway/ops/net.h"
+#include "gateway/runtime/gateway_context.h"
 #include "gateway/runtime/worker.h"
+#include "gateway/transports/connection_session.h"
 #include "hubcore/hub_connection.h"
 
 namespace hubgate::gateway {
 
-// The WebSocket transport of one hub connection. Lives on one worker; everything here runs on
-// that worker's thread. Outgoing frames wait in a queue bounded in bytes; one write is in
-// flight at a time and carries everything queued (a gather write of shared, immutable frames).
+// The WebSocket transport of one hub connection; what every transport shares (routing, teardown,
+// the queue bound, drain) is ConnectionSession's. Lives on one worker; everything here runs on
+// that worker's thread. Outgoing frames wait in a queue bounded in bytes; one write is in flight
+// at a time and carries everything queued (a gather write of shared, immutable frames).
 //
 // Hot path and memory (docs/performance.md): the stream sits directly on the socket (no
 // beast::tcp_stream timers; the send timeout is counted in worker ticks), the queue and the
 // in-flight batch are two vectors that swap (no allocation per write once warm), the gather
 // write passes a view of the buffer list (Beast copies buffer sequences into its operation), and
 // an idle connection holds only a small read buffer.
-class WebSocketSession final : public std::enable_shared_from_this<WebSocketSession>,
-                               public hubcore::HubConnectionHost,
-                               public TickedSession {
+class WebSocketSession final : public ConnectionSession {
  public:
   struct Params {
     const hubcore::HubOptions* hub = nullptr;
@@ -52,18 +52,21 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
 
   // hubcore::HubConnectionHost
   bool Write(hubcore::FrameConstSharedPtr frame, bool bounded) override;
-  void CloseTransport() override;
-  void OnHandshakeCompleted() override;
-  hubcore::ConnectionExecutorSharedPtr Executor() override;
   void PauseReading() override;
   void ResumeReading() override;
 
   // TickedSession
   void OnTick(std::chrono::steady_clock::time_point now) override;
-  void CloseForShutdown() override;
-  void AbortForShutdown() override;
 
  private:
+  // ConnectionSession
+  void OnCloseRequested() override;
+  void Abort(std::string_view why) override;
+  void OnTeardown() override;
+
+  std::shared_ptr<WebSocketSession> SharedFromThis() {
+    return std::static_pointer_cast<WebSocketSession>(shared_from_this());
+  }
   void ConfigureStream();
   void OnAccept(error_code ec);
   void OnResumeAccepted(error_code ec, uint32_t generation);
@@ -74,18 +77,9 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   // Stateful reconnect: keeps the connection without a transport after an unclean loss.
   bool TryDetach(std::string_view why);
   void DoClose();
-  void Abort(std::string_view why);
-  void Teardown(std::string_view reason);
-  void Unroute();
-  const std::string& connection_id() const { return hub_.context().connection_id; }
-  const std::string& user_id() const { return hub_.context().user_id; }
 
   // Replaced when a stateful-reconnect client comes back (streams cannot be move-assigned).
   std::optional<websocket::stream<tcp::socket>> ws_;
-  Worker& worker_;
-  GatewayContext& context_;
-  hubcore::HubConnection hub_;  // owns the call context and points to the hub's options
-  std::string token_;            // registry key
   bool stateful_;                // stateful reconnect negotiated
   // Grows only while the client sends more than a small read at a time; released when idle.
   beast::flat_buffer read_buffer_;
@@ -94,31 +88,19 @@ class WebSocketSession final : public std::enable_shared_from_this<WebSocketSess
   std::vector<hubcore::FrameConstSharedPtr> queue_;      // waiting for the next write
   std::vector<hubcore::FrameConstSharedPtr> in_flight_;  // the write in flight (swapped)
   std::vector<net::const_buffer> write_buffers_;
-  size_t queued_bytes_ = 0;
   bool writing_ = false;
   // Worker ticks seen while the current write was in flight (the send timeout).
   uint32_t write_ticks_ = 0;
-  bool close_requested_ = false;
   bool closing_socket_ = false;
-  bool registered_ = false;  // in the worker's session set
-  bool routed_ = false;      // in the routing index
-  bool torn_down_ = false;
-  bool counted_open_ = false;  // counted in hubgate_connections
   bool detached_ = false;      // stateful reconnect: waiting for the client to come back
   // Which stream handlers belong to: bumped when a transport is lost or replaced, so that the
   // late completions of the old stream's operations are recognised.
   uint32_t generation_ = 0;
-  Metrics::Traffic* traffic_;
   bool read_paused_ = false;
   // Reading stops while replies the client does not read (completions, errors) pile up beyond
   // twice the queue bound; the write in flight keeps the session alive meanwhile.
   bool waiting_for_queue_ = false;
   bool reading_ = false;
-  // Keeps the session alive while no read is pending (reading paused for back-pressure).
-  std::shared_ptr<WebSocketSession> self_while_paused_;
-  // Keeps the session alive while it waits for a reconnect (no operation is pending then).
-  std::shared_ptr<WebSocketSession> self_while_detached_;
-  hubcore::ConnectionExecutorSharedPtr executor_;
 };
 
 }  // namespace hubgate::gateway

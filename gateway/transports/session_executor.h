@@ -9,12 +9,14 @@
 
 namespace hubgate::gateway {
 
+class ConnectionSession;
+
 // A transport session's ConnectionExecutor: posts work to the owning worker, where it runs only
-// if the session still exists by then.
-template <typename Session>
+// if the session still exists by then. Run may be called from any thread (backend callbacks
+// arrive on gRPC threads).
 class SessionExecutor final : public hubcore::ConnectionExecutor {
  public:
-  SessionExecutor(Worker& worker, std::weak_ptr<Session> session)
+  SessionExecutor(Worker& worker, std::weak_ptr<ConnectionSession> session)
       : worker_(worker), session_(std::move(session)) {}
   void Run(absl::AnyInvocable<void() &&> fn) override {
     worker_.Post([session = session_, fn = std::move(fn)]() mutable {
@@ -26,7 +28,7 @@ class SessionExecutor final : public hubcore::ConnectionExecutor {
 
  private:
   Worker& worker_;
-  std::weak_ptr<Session> session_;
+  std::weak_ptr<ConnectionSession> session_;
 };
 
 }  // namespace hubgate::gateway
