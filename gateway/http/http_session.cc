@@ -55,13 +55,16 @@ void HttpSession::OnRead(error_code ec, size_t) {
   }
   if (ec) {
     if (ec != beast::error::timeout && ec != net::error::operation_aborted) {
-      // A malformed request: answer 400 (413 when too large) when we still can, then close.
+      // A malformed request: answer 400 (413 for a body, 431 for a header too large) when we
+      // still can, then close.
       RequestTraits traits;
       traits.keep_alive = false;
-      Send(HttpResponse::Build(traits,
-                               ec == http::error::body_limit ? http::status::payload_too_large
-                                                             : http::status::bad_request,
-                               "Bad request: " + ec.message(), ResponseStyle::Malformed()));
+      const http::status status =
+          ec == http::error::body_limit     ? http::status::payload_too_large
+          : ec == http::error::header_limit ? http::status::request_header_fields_too_large
+                                            : http::status::bad_request;
+      Send(HttpResponse::Build(traits, status, "Bad request: " + ec.message(),
+                               ResponseStyle::Malformed()));
       return;
     }
     Close();

@@ -5,6 +5,7 @@
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
 const jwt = require('jsonwebtoken');
+const net = require('node:net');
 const WebSocket = require('ws');
 const { NullLogger } = require('@microsoft/signalr');
 const { MessagePackHubProtocol } = require('@microsoft/signalr-protocol-msgpack');
@@ -708,5 +709,28 @@ test('gRPC AddToGroup/RemoveFromGroup: missing fields -> INVALID_ARGUMENT naming
     await expectGrpcError(f({ hub: 'posts', group: 'g' }), 3, /^connection_id\b/, `${call} id`);
     await expectGrpcError(f({ hub: 'posts', connectionId: id }), 3, /^group\b/, `${call} group`);
   }
+  await assertHealthy();
+});
+
+/** Sends `request` on a raw TCP connection and resolves with everything the server answered. */
+function rawHttp(request) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(gw.httpPort, '127.0.0.1');
+    const chunks = [];
+    socket.on('data', (d) => chunks.push(d));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.end(request);
+  });
+}
+
+test('oversized request headers -> 431, oversized bodies -> 413; others unaffected', async () => {
+  const big = 'x'.repeat(20 * 1024);
+  let answer = await rawHttp(`GET /hubs/posts?id=a HTTP/1.1\r\nHost: a\r\nX-Big: ${big}\r\n\r\n`);
+  assert.match(answer, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+  answer = await rawHttp(
+    'POST /hubs/posts/negotiate HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n' + 'a'.repeat(100000),
+  );
+  assert.match(answer, /^HTTP\/1\.1 413 Payload Too Large\r\n/);
   await assertHealthy();
 });

@@ -24,6 +24,7 @@ before(async () => {
       hubs: [
         { name: 'closing', path: '/hubs/closing', max_queued_bytes: 1048576, slow_consumer_policy: 'close' },
         { name: 'dropping', path: '/hubs/dropping', max_queued_bytes: 1048576, slow_consumer_policy: 'drop' },
+        { name: 'small', path: '/hubs/small', max_queued_bytes: 65536, slow_consumer_policy: 'close' },
       ],
     },
   });
@@ -151,4 +152,27 @@ test('policy drop: the paused client loses messages but stays connected', async 
   assert.equal(slow.isOpen(), true);
   assert.equal(slow.received.some((m) => m.type === 7), false, 'no Close message');
   await healthyLog.waitForCount('End', 1);
+});
+
+test('a push larger than the queue bound goes into an empty queue: delivered, nobody closed', async () => {
+  // 1.5 MiB against a 64 KiB bound: refused as overflow, this would close every recipient.
+  const clients = [];
+  const logs = [];
+  for (let i = 0; i < 3; i += 1) {
+    const c = await connect(gw.hubUrl('/hubs/small'));
+    open.push(c);
+    clients.push(c);
+    logs.push(collect(c, ['Huge', 'After']));
+  }
+  const huge = 'h'.repeat(1536 * 1024);
+  let r = await gw.grpcClient.send({ hub: 'small', method: 'Huge', argumentsJson: JSON.stringify([huge]), all: {} });
+  assert.equal(r.queuedConnections, '3');
+  r = await gw.grpcClient.send({ hub: 'small', method: 'After', argumentsJson: '[1]', all: {} });
+  assert.equal(r.queuedConnections, '3');
+  for (const log of logs) {
+    await log.waitForCount('After', 1, 20000);
+    assert.equal(log.of('Huge').length, 1);
+    assert.equal(log.of('Huge')[0][0].length, huge.length);
+  }
+  for (const c of clients) assert.equal(c.state, 'Connected');
 });

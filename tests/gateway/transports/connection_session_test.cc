@@ -272,6 +272,21 @@ TEST_F(ConnectionSessionTest, BoundedWritesBeyondTheQueueBoundAreRefusedAndCount
   Release(session);
 }
 
+TEST_F(ConnectionSessionTest, AFrameLargerThanTheBoundGoesIntoAnEmptyQueueOnly) {
+  config_.hubs[0].max_queued_bytes = 10;
+  auto session = StartConnectedSession();
+  OnWorker([&] { session->WroteQueued(); });
+  const auto large = std::make_shared<const hubcore::Frame>("larger than ten bytes");
+  EXPECT_TRUE(OnWorker([&] { return session->Write(large, /*bounded=*/true); }))
+      << "refusing it would close every recipient of the push without delivering anything";
+  EXPECT_FALSE(OnWorker([&] { return session->Write(large, /*bounded=*/true); }))
+      << "behind anything queued, the bound applies";
+  OnWorker([&] { session->WroteQueued(); });
+  EXPECT_TRUE(OnWorker([&] { return session->Write(large, /*bounded=*/true); }));
+  OnWorker([&] { session->End(""); });
+  Release(session);
+}
+
 TEST_F(ConnectionSessionTest, DrainClosesTheConnectionWithReconnectAllowed) {
   auto session = StartConnectedSession();
   pool_.Drain(std::chrono::milliseconds(0), std::chrono::seconds(10));
