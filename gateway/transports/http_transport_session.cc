@@ -32,6 +32,21 @@ void HttpTransportSession::OnSend(std::string body, HttpResponderSharedPtr reque
     request->Respond(http::status::not_found, std::string(kNoConnectionWithThatId));
     return;
   }
+  if (unread_send_ != nullptr) {
+    // The official client sends one POST at a time; a second one meanwhile is refused rather
+    // than buffered.
+    request->Respond(http::status::conflict, "Another send request is in progress.");
+    return;
+  }
+  if (!close_requested() && queued_bytes() > 2 * hub_.options().max_queued_bytes) {
+    unread_body_ = std::move(body);
+    unread_send_ = std::move(request);
+    return;
+  }
+  Read(std::move(body), std::move(request));
+}
+
+void HttpTransportSession::Read(std::string body, HttpResponderSharedPtr request) {
   CountReceived(body.size(), 1);
   hub_.OnData(body, std::chrono::steady_clock::now());
   if (read_paused_ && !torn_down() && !close_requested()) {
@@ -66,11 +81,31 @@ bool HttpTransportSession::Write(hubcore::FrameConstSharedPtr frame, bool bounde
   return true;
 }
 
-void HttpTransportSession::OnCloseRequested() {
-  if (held_send_ != nullptr) {
-    auto held = std::move(held_send_);
-    held->Respond(http::status::ok);
+void HttpTransportSession::ReleaseSent(size_t bytes) {
+  ReleaseQueued(bytes);
+  if (unread_send_ != nullptr && queued_bytes() <= hub_.options().max_queued_bytes) {
+    // Read on a later turn: the caller is in the middle of its write or poll bookkeeping.
+    worker_.Post([self = shared_from_this(), this] {
+      if (unread_send_ != nullptr && !torn_down()) {
+        HttpResponderSharedPtr request = std::move(unread_send_);
+        Read(std::move(unread_body_), std::move(request));
+      }
+    });
   }
+}
+
+void HttpTransportSession::ReleaseSends() {
+  for (HttpResponderSharedPtr* send : {&held_send_, &unread_send_}) {
+    if (*send != nullptr) {
+      auto answered = std::move(*send);
+      answered->Respond(http::status::ok);
+    }
+  }
+  unread_body_.clear();
+}
+
+void HttpTransportSession::OnCloseRequested() {
+  ReleaseSends();
   CloseAfterQueued();
 }
 
@@ -100,10 +135,7 @@ void HttpTransportSession::OnTeardown() {
   ReleaseTransport();
   queue_.clear();
   ReleaseQueued(queued_bytes());
-  if (held_send_ != nullptr) {
-    auto held = std::move(held_send_);
-    held->Respond(http::status::ok);
-  }
+  ReleaseSends();
 }
 
 }  // namespace hubgate::gateway

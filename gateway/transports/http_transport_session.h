@@ -64,6 +64,9 @@ class HttpTransportSession : public ConnectionSession {
   virtual void OnTransportTick(TimePoint now) = 0;
   // Teardown is ending the connection: release the socket or the pending request.
   virtual void ReleaseTransport() {}
+  // Queued frames went out (or were dropped): releases their bytes, and reads a send that waited
+  // for the queue to drain.
+  void ReleaseSent(size_t bytes);
 
   const std::vector<std::pair<std::string, std::string>>& response_headers() const {
     return response_headers_;
@@ -79,10 +82,20 @@ class HttpTransportSession : public ConnectionSession {
   void OnCloseRequested() final;
   void OnTeardown() final;
 
+  // Hands a POST's body to the hub and answers it (or holds the answer while the hub paused).
+  void Read(std::string body, HttpResponderSharedPtr request);
+  // Answers the sends still waiting: the connection is ending.
+  void ReleaseSends();
+
   std::vector<std::pair<std::string, std::string>> response_headers_;
   bool read_paused_ = false;
   // A POST answered once the hub resumes reading.
   HttpResponderSharedPtr held_send_;
+  // A POST not read yet: the replies the client has not fetched passed twice max_queued_bytes
+  // (a client that sends without reading). Read once the queue is back within the bound, as a
+  // WebSocketSession stops and resumes reading its socket.
+  HttpResponderSharedPtr unread_send_;
+  std::string unread_body_;
 };
 
 }  // namespace hubgate::gateway

@@ -73,7 +73,7 @@ void LongPollingSession::Flush() {
                                                       std::make_move_iterator(queue_.end()));
     queue_.clear();
     CountSent(frames.size(), queued_bytes());
-    ReleaseQueued(queued_bytes());
+    ReleaseSent(queued_bytes());
     poll->RespondWithFrames(std::move(frames));
     return;
   }

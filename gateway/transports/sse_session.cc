@@ -152,7 +152,7 @@ void SseSession::OnWrite(error_code ec) {
     return;
   }
   if (!in_flight_.empty()) {
-    ReleaseQueued(in_flight_bytes_);
+    ReleaseSent(in_flight_bytes_);
     if (!ec) {
       CountSent(in_flight_.size(), in_flight_bytes_);
     }

@@ -223,6 +223,39 @@ test('LP slow consumer: over max_queued_bytes the connection closes with an erro
   assert.equal((await poll(url('small'), token)).status, 204);
 });
 
+test('LP: a client that POSTs invocations and never polls is held at twice the queue bound', async (t) => {
+  const { token } = await lpConnect(url('small'));
+  // Each POST carries 20 invocations of a method the hub does not have: 20 error Completions
+  // (control messages, outside max_queued_bytes) wait for a poll that never comes.
+  let next = 0;
+  const batch = () => {
+    let body = '';
+    for (let i = 0; i < 20; i += 1) {
+      body += JSON.stringify({ type: 1, invocationId: `i${next++}`, target: 'Nope', arguments: [] }) + RS;
+    }
+    return body;
+  };
+  let held = null;
+  for (let n = 0; n < 200 && held === null; n += 1) {
+    const posted = send(url('small'), token, batch());
+    const outcome = await Promise.race([posted, new Promise((r) => setTimeout(() => r('pending'), 1000))]);
+    if (outcome === 'pending') held = posted;
+    else assert.equal(outcome.status, 200);
+  }
+  assert.ok(held !== null, 'every POST was answered: replies pile up without bound');
+  const second = await send(url('small'), token, batch());
+  assert.equal(second.status, 409, 'a second POST while one waits is refused, not buffered');
+  const drained = await poll(url('small'), token);
+  assert.equal(drained.status, 200);
+  const bytes = drained.body.length;
+  t.diagnostic(`${next} invocations posted, ${bytes} bytes of replies queued when the POST was held`);
+  // Reading stops above 2 x 2500 bytes; the last POST processed may add its 20 replies (~2 KB).
+  assert.ok(bytes <= 2 * 2500 + 20 * 120, `${bytes} bytes queued`);
+  assert.equal((await held).status, 200, 'the held POST is answered once the client read');
+  const rest = records((await poll(url('small'), token)).body.toString());
+  assert.equal(rest.length, 20, "the held POST's invocations were processed after the poll");
+});
+
 test('LP slow consumer with policy drop: the overflowing push is dropped, the connection stays', async () => {
   const { token, connectionId } = await lpConnect(url('lossy'));
   const big = 'y'.repeat(1000);
