@@ -17,6 +17,11 @@ namespace hubgate::gateway {
 
 namespace {
 
+// The user a request acts as ("" when anonymous).
+std::string UserOf(const std::optional<Principal>& principal) {
+  return principal.has_value() ? principal->user_id : std::string();
+}
+
 std::string_view TransportName(TransportKind kind) {
   switch (kind) {
     case TransportKind::kWebSockets:
@@ -114,7 +119,7 @@ void TransportRequests::Serve(HttpSession& session, Request request,
   const boost::urls::url_view url = *parsed;
   const std::string token = QueryParam(url, "id").value_or("");
   if (request.method() == http::verb::post || request.method() == http::verb::delete_) {
-    ServeSendOrDelete(session, std::move(request), hub, token);
+    ServeSendOrDelete(session, std::move(request), hub, UserOf(principal), token);
     return;
   }
   ServeGet(session, request, hub, url, std::move(principal), token);
@@ -122,7 +127,7 @@ void TransportRequests::Serve(HttpSession& session, Request request,
 
 void TransportRequests::ServeSendOrDelete(HttpSession& session, Request request,
                                           const hubcore::HubOptions& hub,
-                                          const std::string& token) {
+                                          const std::string& user_id, const std::string& token) {
   auto entry = session.context().registry.Find(token, hub.name);
   if (!entry.ok()) {
     session.Answer(NoConnection());
@@ -142,6 +147,10 @@ void TransportRequests::ServeSendOrDelete(HttpSession& session, Request request,
   std::shared_ptr<HttpTransportSession> transport = entry->session.lock();
   if (transport == nullptr) {
     session.Answer(NoConnection());
+    return;
+  }
+  if (!transport->BelongsTo(user_id)) {
+    session.Answer({http::status::forbidden, ""});
     return;
   }
   if (is_delete) {
@@ -187,6 +196,10 @@ void TransportRequests::ServeGet(HttpSession& session, const Request& request,
   std::shared_ptr<HttpTransportSession> transport = claim->session.lock();
   if (transport == nullptr) {
     session.Answer(NoConnection());
+    return;
+  }
+  if (!transport->BelongsTo(UserOf(principal))) {
+    session.Answer({http::status::forbidden, ""});
     return;
   }
   transport->OnPoll(session.shared_from_this());

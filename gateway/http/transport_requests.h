@@ -27,8 +27,10 @@ class TransportRequests {
   // On the worker owning the connection.
   static void Serve(HttpSession& session, Request request, const hubcore::HubOptions& hub,
                     std::optional<Principal> principal);
+  // `user_id`: who sends ("" when anonymous); only the connection's own user may.
   static void ServeSendOrDelete(HttpSession& session, Request request,
-                                const hubcore::HubOptions& hub, const std::string& token);
+                                const hubcore::HubOptions& hub, const std::string& user_id,
+                                const std::string& token);
   static void ServeGet(HttpSession& session, const Request& request,
                        const hubcore::HubOptions& hub, const boost::urls::url_view& url,
                        std::optional<Principal> principal, const std::string& token);

@@ -42,6 +42,9 @@ class HttpTransportSession : public ConnectionSession {
   virtual void OnPoll(HttpResponderSharedPtr poll);
   // DELETE ?id= of a Long Polling connection.
   virtual void OnDelete() {}
+  // Whether a request of `user_id` may act on this connection: only its own user's may (.NET's
+  // dispatcher answers others 403), as anonymous requests only on an anonymous connection.
+  bool BelongsTo(std::string_view user_id) const { return user_id == this->user_id(); }
 
   // hubcore::HubConnectionHost
   bool Write(hubcore::FrameConstSharedPtr frame, bool bounded) override;

@@ -16,12 +16,14 @@ const {
   subscribeStream,
   rawHubClient,
   negotiate,
+  mintToken,
 } = require('./lib/clients');
 const { poll, send, del, records, lpConnect, sseOpen } = require('./lib/transports');
 const { startGatewayWithTestBackend } = require('./lib/test_backend');
 
 const { ServerSentEvents, LongPolling } = signalR.HttpTransportType;
 
+const SECRET = 'sse-lp-secret-0123456789abcdefghij';
 let gw;
 let backend;
 const open = [];
@@ -37,7 +39,9 @@ before(async () => {
       { name: 'quick', backend_target: '', disconnect_timeout: '2s', poll_timeout: '1s' },
       { name: 'small', backend_target: '', max_queued_bytes: 2500 },
       { name: 'lossy', backend_target: '', max_queued_bytes: 2500, slow_consumer_policy: 'drop' },
+      { name: 'authed', backend_target: '', require_auth: true },
     ],
+    config: { auth: { hs256_secret: SECRET } },
   }));
 });
 
@@ -310,4 +314,35 @@ test('SSE refuses the MessagePack protocol with the .NET handshake error', async
   const text = await sse.waitFor((t) => t.includes('"error"'), 'the handshake error');
   assert.match(text, /messagepack/);
   await sse.ended;
+});
+
+test('SSE and LP: sends, polls and DELETE of another user are refused with 403', async () => {
+  const alice = { Authorization: `Bearer ${mintToken('alice', SECRET)}` };
+  const bob = { Authorization: `Bearer ${mintToken('bob', SECRET)}` };
+  const hub = url('authed');
+  const handshake = `{"protocol":"json","version":1}${RS}`;
+
+  // Long Polling, opened by alice.
+  let n = await negotiate(hub, { token: mintToken('alice', SECRET) });
+  const lp = n.body.connectionToken;
+  assert.equal((await poll(hub, lp, { headers: alice })).status, 200);
+  assert.equal((await send(hub, lp, handshake, { headers: alice })).status, 200);
+  assert.equal((await poll(hub, lp, { headers: alice })).body.toString(), `{}${RS}`);
+  assert.equal((await send(hub, lp, `{"type":6}${RS}`, { headers: bob })).status, 403);
+  assert.equal((await poll(hub, lp, { headers: bob })).status, 403);
+  const deleted = await fetch(`${hub}?id=${lp}`, { method: 'DELETE', headers: bob });
+  assert.equal(deleted.status, 403);
+  // Still alice's, still alive.
+  assert.equal((await send(hub, lp, `{"type":6}${RS}`, { headers: alice })).status, 200);
+  const r = await gw.grpcClient.send({ hub: 'authed', method: 'Still', userId: 'alice' });
+  assert.equal(r.queuedConnections, '1');
+
+  // Server-Sent Events, opened by alice.
+  n = await negotiate(hub, { token: mintToken('alice', SECRET) });
+  const sse = n.body.connectionToken;
+  const stream = await sseOpen(hub, sse, { headers: alice });
+  open.push({ stop: async () => stream.close() });
+  assert.equal((await send(hub, sse, handshake, { headers: bob })).status, 403);
+  assert.equal((await send(hub, sse, handshake, { headers: alice })).status, 200);
+  await stream.waitFor((text) => text.includes(`data: {}${RS}`));
 });
