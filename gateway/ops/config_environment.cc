@@ -74,7 +74,9 @@ absl::Status ApplyEnvironmentOverrides(GatewayConfig& config) {
   if (const char* v = GetEnv("HUBGATE_AUTH_HS256_SECRET")) config.auth.hs256_secret = v;
   if (absl::Status s = ApplyListenOverrides(config); !s.ok()) return s;
   if (const char* v = GetEnv("HUBGATE_LOG_FORMAT")) {
-    if (!config_rules::IsLogFormat(v)) return EnvError("HUBGATE_LOG_FORMAT", "expected text or json");
+    if (!config_rules::IsLogFormat(v)) {
+      return EnvError("HUBGATE_LOG_FORMAT", "expected text or json");
+    }
     config.log_format = v;
   }
   if (absl::Status s = ApplyShutdownOverrides(config.shutdown); !s.ok()) return s;

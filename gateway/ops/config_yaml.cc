@@ -98,9 +98,9 @@ absl::Status ParseListeners(std::string_view section, const YAML::Node& node,
   if (section == "http") {
     return ForEachKey(node, path, {"listen", "static_dir"},
                       [&](std::string_view key, const YAML::Node& value, const std::string& p) {
-                        return key == "listen" ? ReadListen(value, p, config_rules::CheckBindAddress,
-                                                            config.http_listen)
-                                               : ReadString(value, p, config.static_dir);
+                        if (key == "static_dir") return ReadString(value, p, config.static_dir);
+                        return ReadListen(value, p, config_rules::CheckBindAddress,
+                                          config.http_listen);
                       });
   }
   if (section == "grpc") {

@@ -65,7 +65,8 @@ TEST_F(MeteredHubBackendTest, CountsOutcomesUnderTheDescribedMethodName) {
   EXPECT_TRUE(Invoke(echo));
 
   const std::string text = metrics_.Render();
-  EXPECT_THAT(text, HasSubstr("hubgate_invocations_total{hub=\"chat\",method=\"Echo\",outcome=\"ok\"} 2"));
+  EXPECT_THAT(text, HasSubstr("hubgate_invocations_total{hub=\"chat\",method=\"Echo\","
+                              "outcome=\"ok\"} 2"));
   EXPECT_THAT(text, HasSubstr("hubgate_invocations_total{hub=\"chat\",method=\"Echo\","
                               "outcome=\"hub_error\"} 1"));
   EXPECT_THAT(text, HasSubstr("hubgate_invocations_total{hub=\"chat\",method=\"Echo\","

@@ -49,8 +49,8 @@ class WorkerTest : public ::testing::Test {
 
 TEST_F(WorkerTest, PostRunsOnTheWorkersThread) {
   EXPECT_FALSE(worker_.IsCurrentThread());
-  const auto [on_worker, id] =
-      RunOn(worker_, [&] { return std::pair(worker_.IsCurrentThread(), std::this_thread::get_id()); });
+  const auto [on_worker, id] = RunOn(
+      worker_, [&] { return std::pair(worker_.IsCurrentThread(), std::this_thread::get_id()); });
   EXPECT_TRUE(on_worker);
   EXPECT_NE(id, std::this_thread::get_id());
   EXPECT_EQ(worker_.index(), 3u);
