@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "spdlog/spdlog.h"
 #include "tests/gateway/runtime/fake_ticked_session.h"
 
 namespace hubgate::gateway {
@@ -41,6 +42,10 @@ TEST(WorkerPoolTest, EachWorkerRunsItsOwnThread) {
 }
 
 TEST(WorkerPoolTest, DrainClosesTheSessionsOfEveryWorkerInParallel) {
+  // Both workers log as they drain. Create spdlog's registry here first, as main() does before
+  // any thread starts (its lazy set-up inside the uninstrumented library looks like a race to
+  // TSan when two workers log first at the same time).
+  spdlog::default_logger();
   WorkerPool pool(2);
   pool.Start();
   // Each worker has one session that only goes at the deadline: drained one after the other,
