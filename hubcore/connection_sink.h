@@ -4,8 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "hubcore/publisher.h"
+#include "hubcore/client_result.h"
 #include "hubcore/serialized_message.h"
+#include "hubcore/value.h"
 
 namespace hubgate::hubcore {
 
@@ -20,7 +21,7 @@ class ConnectionSink {
   // Sends a server-to-client invocation and reports the client's answer (client results).
   virtual void InvokeClient(std::string method, std::vector<Value> arguments,
                             std::chrono::steady_clock::time_point deadline,
-                            Publisher::ClientResultCallback done) = 0;
+                            ClientResultCallback done) = 0;
 };
 
 }  // namespace hubgate::hubcore

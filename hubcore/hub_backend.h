@@ -33,6 +33,9 @@ struct MethodInfo {
   std::string name;  // canonical spelling, as the backend described it
   Kind kind = Kind::kInvoke;
   uint32_t upload_streams = 0;
+  // False for the stand-in FindMethod returns while the backend's description is unknown: its
+  // name is only what the client sent, so it must not be used as a metric label.
+  bool described = true;
 };
 
 // How a backend call ended.
@@ -87,8 +90,8 @@ class HubBackend {
   virtual ~HubBackend() = default;
 
   // The method with this name (case-insensitive), nullopt if the hub has none. While the
-  // backend's description is unknown (backend down), returns a kInvoke guess so the call fails
-  // like any other backend failure instead of as an unknown method.
+  // backend's description is unknown (backend down), returns a kInvoke guess (described =
+  // false) so the call fails like any other backend failure instead of as an unknown method.
   virtual std::optional<MethodInfo> FindMethod(std::string_view name) const = 0;
 
   virtual void OnConnected(const CallContext& context, ConnectedCallback done) = 0;

@@ -330,7 +330,7 @@ void HubConnection::OnTransportClosed(std::string_view transport_error) {
 }
 
 void HubConnection::InvokeClient(std::string method, std::vector<Value> arguments,
-                                 TimePoint deadline, Publisher::ClientResultCallback done) {
+                                 TimePoint deadline, ClientResultCallback done) {
   if (state_ != State::kConnected) {
     std::move(done)(absl::UnavailableError(ConnectionDisconnectedText(context_.connection_id)));
     return;

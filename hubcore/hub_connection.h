@@ -10,20 +10,20 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "hubcore/close_cause.h"
 #include "hubcore/connection_executor.h"
 #include "hubcore/connection_sink.h"
 #include "hubcore/hub_backend.h"
 #include "hubcore/hub_options.h"
 #include "hubcore/hub_protocol.h"
 #include "hubcore/invocation_dispatcher.h"
-#include "hubcore/publisher.h"
 #include "hubcore/binary_message_reader.h"
 #include "hubcore/stateful_reconnect.h"
 #include "hubcore/text_record_reader.h"
 
 namespace hubgate::hubcore {
 
-// What a transport (WebSocket today; SSE and Long Polling later) provides to a hub connection.
+// What a transport (WebSockets, Server-Sent Events, Long Polling) provides to a hub connection.
 class HubConnectionHost {
  public:
   virtual ~HubConnectionHost() = default;
@@ -31,7 +31,7 @@ class HubConnectionHost {
   // queues nothing when the send queue is over its bound; control frames (handshake answers,
   // pings, completions, Close) are always queued so that a full queue can still carry its Close.
   virtual bool Write(FrameConstSharedPtr frame, bool bounded) = 0;
-  // Sends what is queued, then closes the transport normally (WebSocket close 1000).
+  // Sends what is queued, then ends the transport normally (for WebSockets, close 1000).
   virtual void CloseTransport() = 0;
   // The handshake succeeded (and the backend accepted the connection): it may now be routed to.
   virtual void OnHandshakeCompleted() = 0;
@@ -43,19 +43,6 @@ class HubConnectionHost {
   // Whether the transport carries binary data (WebSockets, Long Polling; not Server-Sent
   // Events). The MessagePack protocol needs it.
   virtual bool SupportsBinary() const { return true; }
-};
-
-// Why a connection ended, in words fit for a metric label (see gateway/metrics.cc).
-enum class CloseCause {
-  kNone,             // still open
-  kClientClosed,     // the client closed cleanly
-  kHandshakeFailed,  // bad, unsupported or missing handshake
-  kRejected,         // the hub's backend refused the connection (or failed deciding)
-  kClientTimeout,    // nothing received within client_timeout
-  kProtocolError,    // a malformed or oversized message
-  kSlowConsumer,     // the send queue overflowed, or a write made no progress
-  kServerClosed,     // the server closed it (shutdown)
-  kTransportError,   // the transport failed without a clean close
 };
 
 // One logical SignalR connection: handshake, message parsing, keep-alive, client timeout and
@@ -72,18 +59,20 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
 
   // Bytes received from the peer, in any chunking.
   void OnData(std::string_view bytes, TimePoint now);
-  // Called about once a second: handshake timeout, keep-alive pings, client timeout.
+  // Called about once a second: handshake timeout; once connected, the dispatcher's deadlines
+  // (client results), stateful-reconnect acks, client timeout and keep-alive pings (the last two
+  // paused while a stateful connection waits for its transport to come back).
   void OnTick(TimePoint now);
-  // Server-initiated close: a Close message (if the handshake is done), then the transport closes.
+  // Server-initiated close: a Close message (once connected, i.e. the handshake done and the
+  // backend accepted), then the transport closes. Does nothing once closing.
   void Close(std::optional<std::string> error, bool allow_reconnect);
   // The transport is gone; `transport_error` is empty for a clean close.
   void OnTransportClosed(std::string_view transport_error);
-  // Server-to-client invocation awaiting the client's answer (client results).
-
   // ConnectionSink
   void Deliver(const SerializedMessage& message) override;
+  // Server-to-client invocation awaiting the client's answer (client results).
   void InvokeClient(std::string method, std::vector<Value> arguments, TimePoint deadline,
-                    Publisher::ClientResultCallback done) override;
+                    ClientResultCallback done) override;
 
   State state() const { return state_; }
   HubProtocol protocol() const { return protocol_; }

@@ -291,9 +291,9 @@ void InvocationDispatcher::OnStreamItem(StreamItemMessage message) {
 
 void InvocationDispatcher::OnCompletion(CompletionMessage message) {
   if (auto it = client_results_.find(message.invocation_id); it != client_results_.end()) {
-    Publisher::ClientResultCallback done = std::move(it->second.done);
+    ClientResultCallback done = std::move(it->second.done);
     client_results_.erase(it);
-    Publisher::ClientResult result;
+    ClientResult result;
     if (message.error.has_value()) {
       result.is_error = true;
       result.error = *std::move(message.error);
@@ -317,7 +317,7 @@ void InvocationDispatcher::OnCompletion(CompletionMessage message) {
 
 void InvocationDispatcher::InvokeClient(std::string method, std::vector<Value> arguments,
                                         TimePoint deadline,
-                                        Publisher::ClientResultCallback done) {
+                                        ClientResultCallback done) {
   if (closed_) {
     std::move(done)(absl::UnavailableError(ConnectionDisconnectedText(context_.connection_id)));
     return;
@@ -334,7 +334,7 @@ void InvocationDispatcher::InvokeClient(std::string method, std::vector<Value> a
 void InvocationDispatcher::OnTick(TimePoint now) {
   for (auto it = client_results_.begin(); it != client_results_.end();) {
     if (now >= it->second.deadline) {
-      Publisher::ClientResultCallback done = std::move(it->second.done);
+      ClientResultCallback done = std::move(it->second.done);
       client_results_.erase(it++);
       std::move(done)(absl::DeadlineExceededError("The client did not answer in time."));
     } else {

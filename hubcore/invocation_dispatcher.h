@@ -9,11 +9,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
+#include "hubcore/client_result.h"
 #include "hubcore/connection_executor.h"
 #include "hubcore/hub_backend.h"
 #include "hubcore/hub_message.h"
 #include "hubcore/hub_options.h"
-#include "hubcore/publisher.h"
 
 namespace hubgate::hubcore {
 
@@ -53,7 +53,7 @@ class InvocationDispatcher {
 
   // Client results: sends Invocation "s<n>" and calls done with the client's Completion.
   void InvokeClient(std::string method, std::vector<Value> arguments, TimePoint deadline,
-                    Publisher::ClientResultCallback done);
+                    ClientResultCallback done);
 
   void OnTick(TimePoint now);
   // Whether a non-streaming hub method call is running or waiting to run.
@@ -76,7 +76,7 @@ class InvocationDispatcher {
   };
   struct ClientResultWait {
     TimePoint deadline;
-    Publisher::ClientResultCallback done;
+    ClientResultCallback done;
   };
 
   void StartInvocation(PendingInvocation pending);

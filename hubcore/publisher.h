@@ -8,6 +8,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "hubcore/audience.h"
+#include "hubcore/client_result.h"
 #include "hubcore/serialized_message.h"
 
 namespace hubgate::hubcore {
@@ -19,13 +20,9 @@ class Publisher {
  public:
   using CountCallback = absl::AnyInvocable<void(absl::StatusOr<uint64_t>) &&>;
   using FoundCallback = absl::AnyInvocable<void(absl::StatusOr<bool>) &&>;
-  // What a client answered to a server-to-client invocation.
-  struct ClientResult {
-    bool is_error = false;
-    Value result;       // when !is_error
-    std::string error;  // when is_error, e.g. "Client didn't provide a result."
-  };
-  using ClientResultCallback = absl::AnyInvocable<void(absl::StatusOr<ClientResult>) &&>;
+  // Also reachable as Publisher::ClientResult (the Push API's spelling).
+  using ClientResult = hubcore::ClientResult;
+  using ClientResultCallback = hubcore::ClientResultCallback;
 
   virtual ~Publisher() = default;
 

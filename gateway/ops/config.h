@@ -33,16 +33,19 @@ struct ShutdownConfig {
 
 // Cross-origin browser access (see docs/configuration.md, `cors`).
 struct CorsConfig {
-  // Exact origins ("https://app.example"), compared case-insensitively; "*" allows any origin
-  // (the request's Origin is echoed, never "*", since SignalR sends credentials). Empty: no
-  // CORS headers at all. Env HUBGATE_CORS_ALLOWED_ORIGINS (comma-separated).
+  // Exact origins ("https://app.example"), compared case-insensitively; the allowed Origin is
+  // echoed. "*" is refused (FinalizeConfig): SignalR clients send credentials, so a wildcard
+  // would let any website use them. Empty: no CORS headers at all. Env
+  // HUBGATE_CORS_ALLOWED_ORIGINS (comma-separated).
   std::vector<std::string> allowed_origins;
   std::chrono::seconds max_age{600};  // Access-Control-Max-Age of preflight answers
   bool enabled() const { return !allowed_origins.empty(); }
 };
 
 struct GatewayConfig {
-  std::string http_listen = "0.0.0.0:8080";   // host:port; port 0 picks a free port
+  // Listen addresses "host:port" (see gateway/ops/listen_address.h): port 0 picks a free port,
+  // an empty host (":8080") or "*" means all interfaces. gRPC also resolves host names.
+  std::string http_listen = "0.0.0.0:8080";
   std::string grpc_listen = "0.0.0.0:50051";
   int workers = 0;                             // 0: one per hardware thread
   std::string static_dir;                      // served at "/" when set (the demo page)
@@ -67,7 +70,7 @@ absl::StatusOr<GatewayConfig> LoadConfigFile(const std::string& path);
 
 // Applies HUBGATE_* environment overrides (secrets and common options), reads key files, and
 // checks cross-field rules (unique hub names and paths, paths start with '/', auth configured
-// when a hub requires it).
+// when a hub requires it). grpc_listen comes out in the form gRPC takes (":p" is 0.0.0.0:p).
 absl::Status FinalizeConfig(GatewayConfig& config);
 
 }  // namespace hubgate::gateway

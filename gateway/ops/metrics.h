@@ -8,7 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "hubcore/audience.h"
-#include "hubcore/hub_connection.h"
+#include "hubcore/close_cause.h"
 #include "hubcore/hub_protocol.h"
 
 namespace prometheus {

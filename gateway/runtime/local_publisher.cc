@@ -101,8 +101,7 @@ void LocalPublisher::Publish(const std::string& hub, const hubcore::Audience& au
                                           std::move(done));
   for (uint32_t index : targets) {
     Worker& worker = workers_.at(index);
-    // Straight onto the worker's loop (Worker::Post would wrap the task a second time).
-    net::post(worker.io_context(), [&worker, job] { job->RunOn(worker); });
+    worker.Post([&worker, job] { job->RunOn(worker); });
   }
 }
 

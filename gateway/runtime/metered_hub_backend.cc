@@ -30,7 +30,7 @@ std::string_view OutcomeLabel(const hubcore::CallOutcome& outcome) {
 std::optional<hubcore::MethodInfo> MeteredHubBackend::FindMethod(std::string_view name) const {
   std::optional<hubcore::MethodInfo> method = inner_->FindMethod(name);
   if (!method.has_value()) {
-    metrics_.Invoked(hub_, "", "invoke", "unknown_method", -1);
+    metrics_.Invoked(hub_, std::string(kUnknownMethodLabel), "invoke", "unknown_method", -1);
   }
   return method;
 }
@@ -47,7 +47,8 @@ void MeteredHubBackend::OnConnected(const hubcore::CallContext& context,
 hubcore::HubBackend::OutcomeCallback MeteredHubBackend::Measure(const hubcore::MethodInfo& method,
                                                        std::string_view kind,
                                                        OutcomeCallback done) {
-  return [this, name = method.name, kind, start = Clock::now(),
+  std::string label = method.described ? method.name : std::string(kUnknownMethodLabel);
+  return [this, name = std::move(label), kind, start = Clock::now(),
           done = std::move(done)](hubcore::CallOutcome outcome) mutable {
     metrics_.Invoked(hub_, name, kind, OutcomeLabel(outcome), SecondsSince(start));
     std::move(done)(std::move(outcome));

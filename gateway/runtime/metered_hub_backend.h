@@ -10,10 +10,14 @@ namespace hubgate::gateway {
 
 // Wraps a hub's backend to count hub method calls by method and outcome and to time the backend
 // calls (hubgate_invocations_total, hubgate_backend_call_duration_seconds). Method labels are
-// the backend's own method names; calls to methods the backend does not have are counted under
-// the method label "" with outcome "unknown_method", so a client cannot grow the label set.
+// the names the backend described; anything else is counted under the fixed method label ""
+// (kUnknownMethodLabel): calls to methods the backend does not have (outcome "unknown_method")
+// and calls made on a guess while its description is unknown. So a client cannot grow the
+// label set, whatever names it calls.
 class MeteredHubBackend final : public hubcore::HubBackend {
  public:
+  static constexpr std::string_view kUnknownMethodLabel = "";
+
   MeteredHubBackend(std::string hub, std::unique_ptr<hubcore::HubBackend> inner, Metrics& metrics)
       : hub_(std::move(hub)), inner_(std::move(inner)), metrics_(metrics) {}
 

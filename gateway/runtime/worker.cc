@@ -1,6 +1,7 @@
 #include "gateway/runtime/worker.h"
 
 #include <algorithm>
+#include <exception>
 #include <future>
 #include <vector>
 
@@ -25,23 +26,25 @@ Worker::~Worker() {
 void Worker::Start() {
   ScheduleTick();
   thread_ = std::thread([this] {
-    for (;;) {
-      try {
-        io_context_.run();
-        return;
-      } catch (const std::exception& e) {
-        // Handlers are written not to throw; if one does, log it and keep the loop alive.
-        spdlog::error("worker {}: unhandled exception in event loop: {}", index_, e.what());
-      }
+    // Handlers use error codes and do not throw. An exception that escapes one is a bug that
+    // left its session (and perhaps the routing index) half-updated: running on would serve
+    // from broken state, so log it and end the process.
+    try {
+      io_context_.run();
+    } catch (const std::exception& e) {
+      spdlog::critical("worker {}: exception escaped a handler: {}", index_, e.what());
+      spdlog::default_logger()->flush();
+      std::terminate();
+    } catch (...) {
+      spdlog::critical("worker {}: non-standard exception escaped a handler", index_);
+      spdlog::default_logger()->flush();
+      std::terminate();
     }
   });
 }
 
-void Worker::Post(absl::AnyInvocable<void() &&> fn) {
-  net::post(io_context_, [fn = std::move(fn)]() mutable { std::move(fn)(); });
-}
-
 const hubcore::HubIndex* Worker::FindIndex(const std::string& hub) const {
+  CheckOwnerThread();
   auto it = indexes_.find(hub);
   return it == indexes_.end() ? nullptr : &it->second;
 }
@@ -78,6 +81,7 @@ void Worker::FinishDrain() {
 }
 
 void Worker::RemoveSession(TickedSession* session) {
+  CheckOwnerThread();
   sessions_.erase(session);
   if (sessions_.empty()) {
     FinishDrain();
@@ -85,6 +89,7 @@ void Worker::RemoveSession(TickedSession* session) {
 }
 
 void Worker::AddSession(TickedSession* session) {
+  CheckOwnerThread();
   sessions_.insert(session);
   if (draining_) {
     // Upgraded while the gateway drains: close it too (on a later turn, not from inside Run).

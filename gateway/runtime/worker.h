@@ -5,12 +5,14 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "gateway/ops/net.h"
+#include "hubcore/check.h"
 #include "hubcore/hub_index.h"
 
 namespace hubgate::gateway {
@@ -49,17 +51,34 @@ class Worker {
   // (routing index, sessions) may only be touched there.
   bool IsCurrentThread() const { return std::this_thread::get_id() == thread_.get_id(); }
   net::io_context& io_context() { return io_context_; }
-  // Runs fn on this worker's thread.
-  void Post(absl::AnyInvocable<void() &&> fn);
+  // Runs fn on this worker's thread, on a later turn of its loop; callable from any thread. fn
+  // is any movable callable (a lambda, an AnyInvocable) and is posted as it is: no wrapper, so
+  // the fan-out paths (LocalPublisher) pay for one allocation per task, Asio's own.
+  template <typename Fn>
+  void Post(Fn&& fn) {
+    net::post(io_context_, std::forward<Fn>(fn));
+  }
 
-  // The following must be called on the worker's thread.
-  hubcore::HubIndex& IndexFor(const std::string& hub) { return indexes_[hub]; }
+  // The following must be called on the worker's thread (they crash elsewhere).
+  hubcore::HubIndex& IndexFor(const std::string& hub) {
+    CheckOwnerThread();
+    return indexes_[hub];
+  }
   const hubcore::HubIndex* FindIndex(const std::string& hub) const;
   void AddSession(TickedSession* session);
   void RemoveSession(TickedSession* session);
-  size_t session_count() const { return sessions_.size(); }
+  size_t session_count() const {
+    CheckOwnerThread();
+    return sessions_.size();
+  }
 
  private:
+  // Per-worker state is touched on the worker's thread only, or while no loop runs (before
+  // Start, after Stop: sessions left in the stopped loop are destroyed by its owner).
+  void CheckOwnerThread() const {
+    HUBGATE_CHECK(IsCurrentThread() || !thread_.joinable(),
+                  "per-worker state touched from another thread");
+  }
   void ScheduleTick();
   void ForEachSession(absl::FunctionRef<void(TickedSession&)> fn);
   // Runs and clears on_drained_, if set.

@@ -18,8 +18,8 @@ class RecordingSink : public ConnectionSink {
   explicit RecordingSink(std::string id) : id(std::move(id)) {}
   void Deliver(const SerializedMessage&) override { ++deliveries; }
   void InvokeClient(std::string, std::vector<Value>, std::chrono::steady_clock::time_point,
-                    Publisher::ClientResultCallback done) override {
-    std::move(done)(Publisher::ClientResult{false, Value(id), ""});
+                    ClientResultCallback done) override {
+    std::move(done)(ClientResult{false, Value(id), ""});
   }
   std::string id;
   int deliveries = 0;

@@ -327,8 +327,8 @@ TEST_F(InvocationDispatcherTest, UploadStreamsFlowInOrderWithBackPressure) {
 
 TEST_F(InvocationDispatcherTest, ClientResults) {
   Connect();
-  std::vector<absl::StatusOr<Publisher::ClientResult>> results;
-  auto record = [&](absl::StatusOr<Publisher::ClientResult> r) { results.push_back(r); };
+  std::vector<absl::StatusOr<ClientResult>> results;
+  auto record = [&](absl::StatusOr<ClientResult> r) { results.push_back(r); };
   connection_->InvokeClient("GetValue", {Value(int64_t{1})}, now_ + std::chrono::seconds(5),
                             record);
   connection_->InvokeClient("GetValue", {}, now_ + std::chrono::seconds(5), record);

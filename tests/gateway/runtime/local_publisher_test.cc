@@ -20,8 +20,8 @@ class CountingSink : public hubcore::ConnectionSink {
   }
   void InvokeClient(std::string method, std::vector<hubcore::Value>,
                     std::chrono::steady_clock::time_point,
-                    hubcore::Publisher::ClientResultCallback done) override {
-    std::move(done)(hubcore::Publisher::ClientResult{false, hubcore::Value(method), ""});
+                    hubcore::ClientResultCallback done) override {
+    std::move(done)(hubcore::ClientResult{false, hubcore::Value(method), ""});
   }
   int deliveries = 0;
   hubcore::FrameConstSharedPtr last_frame;

@@ -1,0 +1,192 @@
+// ParseConfigYaml: the YAML file's sections, read over the defaults. Hub entries are read by
+// hub_config_yaml.cc; the environment and the cross-field rules come later, in FinalizeConfig.
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gateway/ops/config.h"
+#include "gateway/ops/config_rules.h"
+#include "gateway/ops/hub_config_yaml.h"
+#include "gateway/ops/yaml_fields.h"
+
+namespace hubgate::gateway {
+
+namespace {
+
+using yaml_fields::ForEachKey;
+using yaml_fields::KeyError;
+using yaml_fields::ReadDuration;
+using yaml_fields::ReadInt;
+using yaml_fields::ReadString;
+using yaml_fields::ReadStringList;
+
+using ListenCheck = absl::Status (*)(std::string_view);
+
+absl::Status ReadListen(const YAML::Node& node, const std::string& path, ListenCheck check,
+                        std::string& out) {
+  if (absl::Status s = ReadString(node, path, out); !s.ok()) return s;
+  if (absl::Status s = check(out); !s.ok()) return KeyError(path, node, s.message());
+  return absl::OkStatus();
+}
+
+absl::Status ParseCors(const YAML::Node& node, CorsConfig& cors) {
+  return ForEachKey(
+      node, "cors", {"allowed_origins", "max_age"},
+      [&](std::string_view key, const YAML::Node& value, const std::string& path) {
+        if (key == "max_age") {
+          std::chrono::milliseconds max_age{};
+          if (absl::Status s = ReadDuration(value, path, max_age); !s.ok()) return s;
+          cors.max_age = std::chrono::duration_cast<std::chrono::seconds>(max_age);
+          return absl::OkStatus();
+        }
+        return ReadStringList(value, path, "expected a list of origins",
+                              "expected an origin such as https://app.example, or \"*\"",
+                              cors.allowed_origins);
+      });
+}
+
+absl::Status ParseAuth(const YAML::Node& node, AuthConfig& auth) {
+  return ForEachKey(
+      node, "auth",
+      {"hs256_secret", "rs256_public_key_file", "rs256_public_key_pem", "user_id_claims", "issuer",
+       "audience"},
+      [&](std::string_view key, const YAML::Node& value, const std::string& path) {
+        if (key == "hs256_secret") return ReadString(value, path, auth.hs256_secret);
+        if (key == "rs256_public_key_file") {
+          return ReadString(value, path, auth.rs256_public_key_file);
+        }
+        if (key == "rs256_public_key_pem") {
+          return ReadString(value, path, auth.rs256_public_key_pem);
+        }
+        if (key == "issuer") return ReadString(value, path, auth.issuer);
+        if (key == "audience") return ReadString(value, path, auth.audience);
+        return ReadStringList(value, path, "expected a list of claim names",
+                              "expected a non-empty claim name", auth.user_id_claims);
+      });
+}
+
+absl::Status ParseLog(const YAML::Node& node, const std::string& path, GatewayConfig& config) {
+  return ForEachKey(node, path, {"level", "format"},
+                    [&](std::string_view key, const YAML::Node& value, const std::string& p) {
+                      if (key == "format") {
+                        if (absl::Status s = ReadString(value, p, config.log_format); !s.ok()) {
+                          return s;
+                        }
+                        if (!config_rules::IsLogFormat(config.log_format)) {
+                          return KeyError(p, value, "expected text or json");
+                        }
+                        return absl::OkStatus();
+                      }
+                      if (absl::Status s = ReadString(value, p, config.log_level); !s.ok()) {
+                        return s;
+                      }
+                      if (!config_rules::IsLogLevel(config.log_level)) {
+                        return KeyError(p, value, "expected trace, debug, info, warn or error");
+                      }
+                      return absl::OkStatus();
+                    });
+}
+
+// The three listeners' sections: http (listen, static_dir), grpc and admin (listen only).
+absl::Status ParseListeners(std::string_view section, const YAML::Node& node,
+                            const std::string& path, GatewayConfig& config) {
+  if (section == "http") {
+    return ForEachKey(node, path, {"listen", "static_dir"},
+                      [&](std::string_view key, const YAML::Node& value, const std::string& p) {
+                        if (key == "static_dir") return ReadString(value, p, config.static_dir);
+                        return ReadListen(value, p, config_rules::CheckBindAddress,
+                                          config.http_listen);
+                      });
+  }
+  if (section == "grpc") {
+    return ForEachKey(node, path, {"listen"},
+                      [&](std::string_view, const YAML::Node& value, const std::string& p) {
+                        return ReadListen(value, p, config_rules::CheckGrpcAddress,
+                                          config.grpc_listen);
+                      });
+  }
+  return ForEachKey(node, path, {"listen"},
+                    [&](std::string_view, const YAML::Node& value, const std::string& p) {
+                      if (value.IsScalar() && value.Scalar().empty()) {
+                        config.admin_listen.clear();  // "" turns the endpoint off
+                        return absl::OkStatus();
+                      }
+                      return ReadListen(value, p, config_rules::CheckBindAddress,
+                                        config.admin_listen);
+                    });
+}
+
+absl::Status ParseHubs(const YAML::Node& node, const std::string& path,
+                       std::vector<hubcore::HubOptions>& hubs) {
+  if (!node.IsSequence()) return KeyError(path, node, "expected a list of hubs");
+  hubs.clear();
+  for (size_t i = 0; i < node.size(); ++i) {
+    hubcore::HubOptions hub;
+    if (absl::Status s = ParseHubYaml(node[i], absl::StrCat("hubs[", i, "]"), hub); !s.ok()) {
+      return s;
+    }
+    hubs.push_back(std::move(hub));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseRoot(const YAML::Node& root, GatewayConfig& config) {
+  return ForEachKey(
+      root, "",
+      {"http", "grpc", "admin", "workers", "log", "shutdown", "port_file", "auth", "cors",
+       "hubs"},
+      [&](std::string_view key, const YAML::Node& value, const std::string& path) {
+        if (key == "http" || key == "grpc" || key == "admin") {
+          return ParseListeners(key, value, path, config);
+        }
+        if (key == "log") return ParseLog(value, path, config);
+        if (key == "shutdown") {
+          return ForEachKey(value, path, {"drain_window", "deadline"},
+                            [&](std::string_view k, const YAML::Node& v, const std::string& p) {
+                              return ReadDuration(v, p,
+                                                  k == "deadline" ? config.shutdown.deadline
+                                                                  : config.shutdown.drain_window);
+                            });
+        }
+        if (key == "workers") {
+          int64_t workers = 0;
+          if (absl::Status s =
+                  ReadInt(value, path, 0, config_rules::kMaxWorkers,
+                          "expected an integer in 0..256 (0 = hardware threads)", workers);
+              !s.ok()) {
+            return s;
+          }
+          config.workers = static_cast<int>(workers);
+          return absl::OkStatus();
+        }
+        if (key == "port_file") return ReadString(value, path, config.port_file);
+        if (key == "auth") return ParseAuth(value, config.auth);
+        if (key == "cors") return ParseCors(value, config.cors);
+        return ParseHubs(value, path, config.hubs);
+      });
+}
+
+}  // namespace
+
+absl::StatusOr<GatewayConfig> ParseConfigYaml(std::string_view yaml_text) {
+  GatewayConfig config = DefaultConfig();
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml_text));
+    if (root.IsNull()) return config;  // an empty document means all defaults
+    if (absl::Status s = ParseRoot(root, config); !s.ok()) return s;
+  } catch (const YAML::Exception& e) {
+    if (e.mark.is_null()) return absl::InvalidArgumentError(absl::StrCat("YAML error: ", e.msg));
+    return absl::InvalidArgumentError(absl::StrFormat("YAML error (line %d, column %d): %s",
+                                                      e.mark.line + 1, e.mark.column + 1, e.msg));
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("YAML error: ", e.what()));
+  }
+  return config;
+}
+
+}  // namespace hubgate::gateway
