@@ -120,7 +120,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayConfi
   }
   impl->workers.Start();
   impl->listener->Start();
-  net::post(impl->workers.at(0).io_context(), [raw = impl.get()] { raw->ScheduleSweep(); });
+  impl->workers.at(0).Post([raw = impl.get()] { raw->ScheduleSweep(); });
   spdlog::info("HTTP/WebSocket listening on port {} with {} worker(s)", impl->listener->port(),
                impl->workers.size());
   return std::unique_ptr<GatewayServer>(new GatewayServer(std::move(impl)));
@@ -145,7 +145,7 @@ void GatewayServer::Drain(std::chrono::milliseconds window, std::chrono::millise
   impl_->drained = true;
   impl_->draining = true;
   impl_->listener->Stop();
-  net::post(impl_->workers.at(0).io_context(), [raw = impl_.get()] { raw->sweep_timer.cancel(); });
+  impl_->workers.at(0).Post([raw = impl_.get()] { raw->sweep_timer.cancel(); });
   impl_->workers.Drain(window, deadline);
 }
 

@@ -226,6 +226,7 @@ std::optional<hubcore::MethodInfo> GrpcHubBackend::FindMethod(std::string_view n
     hubcore::MethodInfo guess;
     guess.name = std::string(name);
     guess.kind = hubcore::MethodInfo::Kind::kInvoke;
+    guess.described = false;  // not a metric label: any name a client sends would become one
     return guess;
   }
   auto it = table->find(Lower(name));

@@ -58,8 +58,7 @@ void Listener::DoAccept() {
           return;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        net::post(worker.io_context(), [&worker, context = &self->context_,
-                                        socket = std::move(socket)]() mutable {
+        worker.Post([&worker, context = &self->context_, socket = std::move(socket)]() mutable {
           std::make_shared<HttpSession>(std::move(socket), worker, *context)->Run();
         });
         self->DoAccept();

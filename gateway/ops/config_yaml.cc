@@ -45,7 +45,7 @@ absl::Status ParseCors(const YAML::Node& node, CorsConfig& cors) {
           return absl::OkStatus();
         }
         return ReadStringList(value, path, "expected a list of origins",
-                              "expected an origin such as https://app.example, or \"*\"",
+                              "expected an origin such as https://app.example",
                               cors.allowed_origins);
       });
 }

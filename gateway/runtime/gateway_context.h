@@ -8,12 +8,13 @@
 #include "hubcore/hub_backend.h"
 #include "gateway/ops/config.h"
 #include "gateway/runtime/connection_registry.h"
-#include "gateway/http/jwt_authenticator.h"
 #include "gateway/ops/metrics.h"
-#include "gateway/http/static_files.h"
 #include "gateway/runtime/worker_pool.h"
 
 namespace hubgate::gateway {
+
+class JwtAuthenticator;  // gateway/http/
+class StaticFiles;       // gateway/http/
 
 // What every session needs to see; built once at start-up and read-only afterwards (except the
 // registry, which locks internally).
