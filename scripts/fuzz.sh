@@ -38,6 +38,7 @@ export seconds
 printf '%s\n' "${targets[@]}" | xargs -P 2 -I{} bash -c 'run_one {}'
 
 failed=0
+crash_reports=()
 printf '%-36s %10s %8s %8s %s\n' target execs/s cov ft result
 for target in "${targets[@]}"; do
   log="build/fuzz/logs/$target.log"
@@ -48,9 +49,17 @@ for target in "${targets[@]}"; do
   if grep -qE '^==[0-9]+==ERROR|runtime error:|invariant broken|ERROR: libFuzzer' "$log"; then
     result="CRASH (see $log)"
     failed=$((failed + 1))
+    crash_reports+=("$log")
   fi
   printf '%-36s %10s %8s %8s %s\n' "$target" "$(( ${execs:-0} / (seconds > 0 ? seconds : 1) ))" \
     "${cov:-?}" "${ft:-?}" "$result"
+done
+for log in "${crash_reports[@]}"; do
+  # CI keeps only what is printed: show the finding and the input that caused it.
+  echo "== $log"
+  grep -m1 -nE '^==[0-9]+==ERROR|runtime error:|invariant broken|ERROR: libFuzzer' "$log" | head -3
+  grep -E -A12 '^==[0-9]+==ERROR|invariant broken' "$log" | head -30
+  grep -E '^(artifact_prefix|Base64|0x)' "$log" | tail -3
 done
 echo "fuzz: ${#targets[@]} targets, $failed failed"
 ((failed == 0))
