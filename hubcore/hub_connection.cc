@@ -366,12 +366,16 @@ bool HubConnection::ApplySlowConsumerPolicy() {
   if (options_.slow_consumer_policy == SlowConsumerPolicy::kDrop) {
     return false;  // best-effort hub: the message is dropped, the connection stays
   }
+  CloseAsSlowConsumer();
+  return false;
+}
+
+void HubConnection::CloseAsSlowConsumer() {
   close_reason_ = "send queue overflow";
   NoteCloseCause(CloseCause::kSlowConsumer);
   Close(BuildErrorText(kConnectionClosedWithError, "SlowConsumerException",
                        "The send queue of the connection is full.", options_.detailed_errors),
         /*allow_reconnect=*/true);
-  return false;
 }
 
 bool HubConnection::WriteToClient(const HubMessage& message, bool bounded) {
@@ -379,8 +383,7 @@ bool HubConnection::WriteToClient(const HubMessage& message, bool bounded) {
     return false;
   }
   if (!bounded) {
-    WriteMessage(message);
-    return true;
+    return WriteMessage(message);
   }
   return WriteBounded(EncodeFrame(message, protocol_), TypeOf(message));
 }
@@ -408,13 +411,20 @@ void HubConnection::WriteControlFrame(FrameConstSharedPtr frame) {
   host_.Write(std::move(frame), /*bounded=*/false);
 }
 
-void HubConnection::WriteMessage(const HubMessage& message) {
+bool HubConnection::WriteMessage(const HubMessage& message) {
   if (stateful_ != nullptr) {
-    stateful_->Send(EncodeFrame(message, protocol_), TypeOf(message), /*bounded=*/false,
-                    [this](FrameConstSharedPtr frame) { WriteControlFrame(std::move(frame)); });
-    return;
+    auto write = [this](FrameConstSharedPtr frame) { WriteControlFrame(std::move(frame)); };
+    if (!stateful_->Send(EncodeFrame(message, protocol_), TypeOf(message), /*bounded=*/false,
+                         write)) {
+      // A client that does not acknowledge may have twice the send-queue bound held back; a
+      // completion or client call cannot be dropped, so beyond that the connection ends.
+      CloseAsSlowConsumer();
+      return false;
+    }
+    return true;
   }
   WriteControlFrame(EncodeFrame(message, protocol_));
+  return true;
 }
 
 bool HubConnection::OnTransportLost(TimePoint now) {

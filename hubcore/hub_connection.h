@@ -122,11 +122,13 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   void FailHandshake(std::string_view error);
   void FailProtocol(std::string_view detail);
   void WriteControlFrame(FrameConstSharedPtr frame);
-  void WriteMessage(const HubMessage& message);
+  // False when the connection had to close instead (see StatefulReconnect::Send).
+  bool WriteMessage(const HubMessage& message);
   // Queues a pushed message or stream item within the send-queue bound; on overflow applies
   // the slow-consumer policy and returns false.
   bool WriteBounded(FrameConstSharedPtr frame, MessageType type);
   bool ApplySlowConsumerPolicy();
+  void CloseAsSlowConsumer();
   // Created on first use: most connections (push-only clients) never call a hub method, and an
   // idle connection's memory is the gateway's per-connection cost (docs/performance.md).
   InvocationDispatcher& dispatcher();

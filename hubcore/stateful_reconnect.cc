@@ -28,7 +28,11 @@ bool StatefulReconnect::Send(FrameConstSharedPtr frame, MessageType type, bool b
     Log(std::move(frame), write);
     return true;
   }
-  if (bounded && held_bytes_ + frame->size() > hold_limit_) {
+  // Unbounded frames (completions, client-result invocations) must not be dropped, so they get
+  // room beyond the bound that pushes get; but a client that never Acks must not grow memory
+  // without limit. An empty hold queue takes one frame of any size.
+  const size_t limit = bounded ? hold_limit_ : 2 * hold_limit_;
+  if (!held_.empty() && held_bytes_ + frame->size() > limit) {
     return false;
   }
   held_bytes_ += frame->size();

@@ -27,8 +27,9 @@ class StatefulReconnect {
   // queue bound).
   StatefulReconnect(HubProtocol protocol, size_t log_limit, size_t hold_limit);
 
-  // A frame of message `type` on its way out. Returns false only for a bounded frame that does not
-  // fit (the caller applies its slow-consumer policy). Non-trackable frames (pings, acks, Close)
+  // A frame of message `type` on its way out. Returns false for a frame that does not fit: a
+  // bounded one beyond `hold_limit` held bytes (the caller applies its slow-consumer policy), an
+  // unbounded one beyond twice that (the caller closes the connection: it cannot be dropped). Non-trackable frames (pings, acks, Close)
   // are written while attached and dropped while detached: a reconnect replays state, not pings.
   // A Close first releases everything held back (no reconnect follows it).
   bool Send(FrameConstSharedPtr frame, MessageType type, bool bounded, WriteFn write);

@@ -7,7 +7,8 @@
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
 const { startGateway, test } = require('./lib/gateway');
-const { buildConnection, stopAll, withTimeout, negotiate, matrix } = require('./lib/clients');
+const { buildConnection, stopAll, withTimeout, negotiate, matrix, RawClient, waitFor } = require('./lib/clients');
+const { rssKiB, reportRss } = require('./lib/memory');
 
 let gw;
 const open = [];
@@ -19,6 +20,14 @@ before(async () => {
       hubs: [
         { name: 'resume', path: '/hubs/resume', stateful_reconnect: true, disconnect_timeout: '10s' },
         { name: 'plain', path: '/hubs/plain' },
+        // Small bounds so that a client that never acknowledges reaches them quickly.
+        {
+          name: 'unacked',
+          path: '/hubs/unacked',
+          stateful_reconnect: true,
+          stateful_reconnect_buffer_size: 1000,
+          max_queued_bytes: 4096,
+        },
       ],
     },
   });
@@ -148,4 +157,43 @@ test('without stateful reconnect the same cut loses the connection, as in ASP.NE
   await gw.waitForLog(new RegExp(`connection ${id} closed`));
   const r = await gw.grpcClient.send({ hub: 'plain', method: 'Seq', group: { group: 'g' }, argumentsJson: '[1]' });
   assert.equal(r.queuedConnections, '0', 'the group lost its member with the connection');
+});
+
+test('a client that never acknowledges is closed before client calls pile up; others are unaffected', async (t) => {
+  const healthy = buildConnection(gw.hubUrl('/hubs/unacked'), { transport: 1 });
+  await withTimeout(healthy.start(), 10000, 'healthy start');
+  open.push(healthy);
+
+  const n = await negotiate(gw.hubUrl('/hubs/unacked'), { query: 'useStatefulReconnect=true' });
+  assert.equal(n.body.useStatefulReconnect, true);
+  const hostile = await RawClient.connect(`${gw.hubUrl('/hubs/unacked')}?id=${n.body.connectionToken}`);
+  assert.deepEqual(await hostile.handshake('json', 2), {});
+  const before = rssKiB(gw);
+
+  // Client calls are answered by nobody and acknowledged by nobody: each is kept for replay or
+  // held back. Twice max_queued_bytes (8 KiB) of them is all the gateway holds.
+  const calls = [];
+  for (let i = 0; i < 300; i++) {
+    calls.push(
+      gw.grpcClient
+        .invokeClient(
+          { hub: 'unacked', connectionId: n.body.connectionId, method: 'Ask', argumentsJson: `["${'x'.repeat(40)}"]` },
+          { timeoutMs: 30000 },
+        )
+        .then(
+          () => 'answered',
+          (err) => err.details || String(err),
+        ),
+    );
+  }
+  const close = await hostile.next({ filter: (m) => m.type === 7, timeoutMs: 15000, what: 'Close' });
+  assert.equal(close.error, 'Connection closed with an error.');
+  await hostile.closed(10000);
+  const outcomes = await withTimeout(Promise.all(calls), 15000, 'the client calls end');
+  assert.ok(!outcomes.includes('answered'));
+  reportRss(t, 'never-acknowledging client with 300 client calls', before, rssKiB(gw));
+
+  const pushed = waitFor(healthy, 'Still');
+  await gw.grpcClient.send({ hub: 'unacked', method: 'Still', connectionId: healthy.connectionId, argumentsJson: '[1]' });
+  assert.deepEqual(await pushed, [1]);
 });

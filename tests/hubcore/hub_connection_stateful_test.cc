@@ -135,5 +135,22 @@ TEST_F(HubConnectionStatefulTest, AFullLogHoldsPushesBackUntilTheClientAcks) {
   EXPECT_EQ(host_.Take(), Frame("C")) << "released by the Ack, nothing lost";
 }
 
+TEST_F(HubConnectionStatefulTest, AClientThatNeverAcksIsClosedBeforeClientCallsPileUp) {
+  options_.stateful_reconnect_buffer_size = 60;
+  options_.max_queued_bytes = 200;
+  HubConnection& c = Connected(2);
+  int failed = 0;
+  for (int i = 0; i < 20 && host_.close_calls == 0; ++i) {
+    c.InvokeClient("Ask", {}, now_ + seconds(30), [&](absl::StatusOr<ClientResult> result) {
+      if (!result.ok()) ++failed;
+    });
+  }
+  EXPECT_EQ(host_.close_calls, 1) << "held back invocations are bounded by twice max_queued_bytes";
+  EXPECT_NE(host_.Take().find("Connection closed with an error."), std::string::npos)
+      << "the client gets a Close with an error";
+  c.OnTransportClosed("");
+  EXPECT_GT(failed, 0) << "the backend's waiting client calls fail instead of waiting forever";
+}
+
 }  // namespace
 }  // namespace hubgate::hubcore

@@ -59,6 +59,27 @@ TEST_F(StatefulReconnectTest, FullLogHoldsBackInsteadOfDropping) {
   EXPECT_EQ(Take(), *Invocation("C") + *Invocation("D")) << "released in order after the Ack";
 }
 
+TEST_F(StatefulReconnectTest, UnboundedMessagesAreHeldUpToTwiceTheHoldLimit) {
+  // Completions and client-result invocations cannot be dropped, but a client that never Acks
+  // must not grow memory without bound either: beyond twice the hold limit the write fails and
+  // the connection closes.
+  Send("A");
+  Send("B");  // the log is full
+  for (int held = 0; held < 5; ++held) {
+    EXPECT_TRUE(Send("U", /*bounded=*/false)) << held;  // 5 x 39 = 195 <= 200
+  }
+  EXPECT_FALSE(Send("U", /*bounded=*/false)) << "234 bytes would pass twice the hold limit";
+  EXPECT_LE(state_.held_bytes(), 200u);
+}
+
+TEST_F(StatefulReconnectTest, OneFrameLargerThanTheHoldLimitFitsAnEmptyHoldQueue) {
+  Send("A");
+  Send("B");  // the log is full
+  const std::string big(150, 'x');
+  EXPECT_TRUE(Send(big)) << "an empty hold queue takes one frame of any size";
+  EXPECT_FALSE(Send("C")) << "and nothing bounded after it until the client acknowledges";
+}
+
 TEST_F(StatefulReconnectTest, ACloseFirstReleasesWhatWasHeldBack) {
   Send("A");
   Send("B");
