@@ -13,6 +13,7 @@ enum class CloseCause {
   kSlowConsumer,     // the send queue overflowed, or a write made no progress
   kServerClosed,     // the server closed it (shutdown)
   kTransportError,   // the transport failed without a clean close
+  kAuthenticationExpired,  // the token expired (hubs with close_on_authentication_expiration)
 };
 
 }  // namespace hubgate::hubcore

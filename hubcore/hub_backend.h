@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -26,6 +28,10 @@ struct CallContext {
   std::string protocol;   // "json"
   StringPairs query;
   StringPairs headers;
+  // When the client's token stops being valid (its exp plus the allowed clock skew), on the
+  // gateway's monotonic clock; unset without a token or without exp. Used only by hubs with
+  // close_on_authentication_expiration; never sent to backends.
+  std::optional<std::chrono::steady_clock::time_point> authentication_expiry;
 };
 
 struct MethodInfo {

@@ -255,6 +255,17 @@ void HubConnection::OnTick(TimePoint now) {
         wrote_since_tick_ = false;
         last_write_ = now;
       }
+      if (options_.close_on_authentication_expiration &&
+          context_.authentication_expiry.has_value() && now >= *context_.authentication_expiry) {
+        // ASP.NET Core's CloseOnAuthenticationExpiration. allowReconnect: a client with
+        // automatic reconnect negotiates again, with a fresh token from its token factory.
+        close_reason_ = "authentication expired";
+        NoteCloseCause(CloseCause::kAuthenticationExpired);
+        Close(BuildErrorText(kConnectionClosedWithError, "AuthenticationExpiredException",
+                             "The connection's access token expired.", options_.detailed_errors),
+              /*allow_reconnect=*/true);
+        return;
+      }
       if (client_timeout_armed_ && now - last_receive_ >= options_.client_timeout) {
         close_reason_ = "client timeout";
         NoteCloseCause(CloseCause::kClientTimeout);

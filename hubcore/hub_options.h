@@ -27,6 +27,9 @@ struct HubOptions {
   std::string path;   // e.g. "/hubs/posts"
   bool require_auth = false;
   bool detailed_errors = false;
+  // Close a connection when its token expires (ASP.NET Core's CloseOnAuthenticationExpiration);
+  // off: tokens are checked when connecting only.
+  bool close_on_authentication_expiration = false;
   size_t max_message_size = 32 * 1024;        // MaximumReceiveMessageSize
   size_t max_queued_bytes = 1024 * 1024;      // per-connection send queue bound
   SlowConsumerPolicy slow_consumer_policy = SlowConsumerPolicy::kClose;

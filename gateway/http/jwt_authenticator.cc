@@ -77,15 +77,19 @@ bool ToTime(const json::value& v, absl::Time& out) {
   return true;
 }
 
-absl::Status CheckClaims(const json::object& claims, const AuthConfig& config, absl::Time now) {
+// Checks the claims; `expires_at` receives exp + skew when the token has an exp.
+absl::Status CheckClaims(const json::object& claims, const AuthConfig& config, absl::Time now,
+                         std::optional<absl::Time>& expires_at) {
+  const absl::Duration skew = absl::FromChrono(config.clock_skew);
   absl::Time at;
   if (const json::value* exp = claims.if_contains("exp")) {
     if (!ToTime(*exp, at)) return Reject("invalid exp claim");
-    if (now >= at) return Reject("token expired");
+    if (now >= at + skew) return Reject("token expired");
+    expires_at = at + skew;
   }
   if (const json::value* nbf = claims.if_contains("nbf")) {
     if (!ToTime(*nbf, at)) return Reject("invalid nbf claim");
-    if (now < at) return Reject("token not yet valid");
+    if (now < at - skew) return Reject("token not yet valid");
   }
   if (!config.issuer.empty()) {
     const json::value* iss = claims.if_contains("iss");
@@ -195,9 +199,10 @@ absl::StatusOr<Principal> JwtAuthenticator::Authenticate(std::string_view token,
     if (ec || !payload.is_object()) return Reject("malformed token");
     const json::object& claims = payload.as_object();
 
-    if (absl::Status s = CheckClaims(claims, config_, now); !s.ok()) return s;
-
     Principal principal;
+    if (absl::Status s = CheckClaims(claims, config_, now, principal.expires_at); !s.ok()) {
+      return s;
+    }
     principal.user_id = UserId(claims, config_);
     principal.claims.reserve(claims.size());
     for (const auto& claim : claims) {

@@ -18,6 +18,8 @@ struct Principal {
   std::string user_id;  // from the first configured user-id claim present; may be empty
   // Every claim: strings as they are, other JSON values in their JSON text.
   std::vector<std::pair<std::string, std::string>> claims;
+  // The token's "exp" plus the allowed clock skew: when it stops being valid. Unset without exp.
+  std::optional<absl::Time> expires_at;
 };
 
 // Validates JWT bearer tokens with libjwt: HS256 with the configured secret and RS256 with the

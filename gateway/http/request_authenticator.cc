@@ -52,6 +52,12 @@ hubcore::CallContext RequestAuthenticator::BuildCallContext(const Request& reque
   if (principal.has_value()) {
     call_context.user_id = principal->user_id;
     call_context.claims = std::move(principal->claims);
+    if (principal->expires_at.has_value()) {
+      // On the monotonic clock the connection's ticks use.
+      call_context.authentication_expiry =
+          std::chrono::steady_clock::now() +
+          absl::ToChronoMilliseconds(*principal->expires_at - absl::Now());
+    }
   }
   for (const auto& param : url.params()) {
     if (param.key != "access_token" && param.key != "id" && param.key != "_") {

@@ -19,6 +19,9 @@ struct AuthConfig {
       "sub", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier"};
   std::string issuer;    // when set, the token's "iss" must equal it
   std::string audience;  // when set, the token's "aud" must equal or contain it
+  // Tolerance for "exp" and "nbf" between the token issuer's clock and ours (ASP.NET Core's
+  // TokenValidationParameters.ClockSkew, 5 minutes by default).
+  std::chrono::milliseconds clock_skew{std::chrono::minutes(5)};
   bool enabled() const { return !hs256_secret.empty() || !rs256_public_key_pem.empty(); }
 };
 

@@ -22,6 +22,7 @@ using yaml_fields::ForEachKey;
 using yaml_fields::KeyError;
 using yaml_fields::ReadDuration;
 using yaml_fields::ReadInt;
+using yaml_fields::ReadNonNegativeDuration;
 using yaml_fields::ReadString;
 using yaml_fields::ReadStringList;
 
@@ -54,7 +55,7 @@ absl::Status ParseAuth(const YAML::Node& node, AuthConfig& auth) {
   return ForEachKey(
       node, "auth",
       {"hs256_secret", "rs256_public_key_file", "rs256_public_key_pem", "user_id_claims", "issuer",
-       "audience"},
+       "audience", "clock_skew"},
       [&](std::string_view key, const YAML::Node& value, const std::string& path) {
         if (key == "hs256_secret") return ReadString(value, path, auth.hs256_secret);
         if (key == "rs256_public_key_file") {
@@ -65,6 +66,7 @@ absl::Status ParseAuth(const YAML::Node& node, AuthConfig& auth) {
         }
         if (key == "issuer") return ReadString(value, path, auth.issuer);
         if (key == "audience") return ReadString(value, path, auth.audience);
+        if (key == "clock_skew") return ReadNonNegativeDuration(value, path, auth.clock_skew);
         return ReadStringList(value, path, "expected a list of claim names",
                               "expected a non-empty claim name", auth.user_id_claims);
       });

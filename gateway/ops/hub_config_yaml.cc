@@ -88,7 +88,8 @@ absl::Status ParseHubYaml(const YAML::Node& node, const std::string& hub_path,
        "slow_consumer_policy", "handshake_timeout", "keep_alive_interval", "client_timeout",
        "disconnect_timeout", "backend_target", "backend_deadline", "max_parallel_invocations",
        "stream_buffer_capacity", "forwarded_headers", "transports", "poll_timeout",
-       "stateful_reconnect", "stateful_reconnect_buffer_size", "negotiate_redirect"},
+       "stateful_reconnect", "stateful_reconnect_buffer_size", "negotiate_redirect",
+       "close_on_authentication_expiration"},
       [&](std::string_view key, const YAML::Node& value, const std::string& path) {
         if (key == "name") {
           if (absl::Status s = ReadString(value, path, hub.name); !s.ok()) return s;
@@ -105,6 +106,9 @@ absl::Status ParseHubYaml(const YAML::Node& node, const std::string& hub_path,
         }
         if (key == "require_auth") return ReadBool(value, path, hub.require_auth);
         if (key == "detailed_errors") return ReadBool(value, path, hub.detailed_errors);
+        if (key == "close_on_authentication_expiration") {
+          return ReadBool(value, path, hub.close_on_authentication_expiration);
+        }
         if (key == "max_message_size") return ReadSize(value, path, hub.max_message_size);
         if (key == "max_queued_bytes") return ReadSize(value, path, hub.max_queued_bytes);
         if (key == "handshake_timeout") return ReadDuration(value, path, hub.handshake_timeout);

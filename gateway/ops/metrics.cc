@@ -68,6 +68,8 @@ std::string_view CloseCauseLabel(hubcore::CloseCause cause) {
       return "server_closed";
     case CloseCause::kTransportError:
       return "transport_error";
+    case CloseCause::kAuthenticationExpired:
+      return "authentication_expired";
   }
   return "unknown";
 }

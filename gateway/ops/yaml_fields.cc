@@ -85,6 +85,17 @@ absl::Status ReadDuration(const YAML::Node& node, const std::string& path,
   return absl::OkStatus();
 }
 
+absl::Status ReadNonNegativeDuration(const YAML::Node& node, const std::string& path,
+                                     std::chrono::milliseconds& out) {
+  absl::Duration d;
+  if (!node.IsScalar() || !absl::ParseDuration(node.Scalar(), &d) || d < absl::ZeroDuration() ||
+      d == absl::InfiniteDuration()) {
+    return KeyError(path, node, "expected a duration such as 0s, 30s or 5m");
+  }
+  out = absl::ToChronoMilliseconds(d);
+  return absl::OkStatus();
+}
+
 absl::Status ReadStringList(const YAML::Node& node, const std::string& path,
                             absl::string_view expected_list, absl::string_view expected_item,
                             std::vector<std::string>& out) {

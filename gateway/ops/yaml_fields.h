@@ -39,6 +39,9 @@ absl::Status ReadSize(const YAML::Node& node, const std::string& path, size_t& o
 // A positive duration of at least 1ms: "15s", "500ms", "1m30s".
 absl::Status ReadDuration(const YAML::Node& node, const std::string& path,
                           std::chrono::milliseconds& out);
+// Like ReadDuration, but "0s" is allowed (e.g. no clock skew).
+absl::Status ReadNonNegativeDuration(const YAML::Node& node, const std::string& path,
+                                     std::chrono::milliseconds& out);
 // A list of non-empty strings; `expected_item` describes one ("a non-empty claim name").
 absl::Status ReadStringList(const YAML::Node& node, const std::string& path,
                             absl::string_view expected_list, absl::string_view expected_item,

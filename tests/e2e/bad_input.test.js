@@ -36,7 +36,8 @@ before(async () => {
   gw = await startGateway({
     workers: 2,
     config: {
-      auth: { hs256_secret: SECRET },
+      // A short clock skew (the default is 5 minutes) so that expiry is observed quickly.
+      auth: { hs256_secret: SECRET, clock_skew: '1s' },
       hubs: [
         { name: 'posts', path: '/hubs/posts' },
         { name: 'detailed', path: '/hubs/detailed', detailed_errors: true },
@@ -514,7 +515,7 @@ test('require_auth: a token that expires after connecting does not end the conne
   const conn = await connect(secureUrl(), { accessToken: token });
   open.push(conn);
   // Waiting until the token has expired is the subject of this test.
-  await new Promise((resolve) => setTimeout(resolve, exp * 1000 + 300 - Date.now()));
+  await new Promise((resolve) => setTimeout(resolve, exp * 1000 + 1300 - Date.now())); // + skew
   const got = waitFor(conn, 'AfterExpiry');
   const r = await gw.grpcClient.send({ hub: 'secure', method: 'AfterExpiry', userId: 'short-lived' });
   assert.equal(r.queuedConnections, '1');

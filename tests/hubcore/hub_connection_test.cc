@@ -23,16 +23,17 @@ class HubConnectionTest : public ::testing::Test {
     options_.max_message_size = 1024;
   }
 
-  HubConnection& Connect() {
+  HubConnection& Connect(std::optional<TimePoint> authentication_expiry = std::nullopt) {
     CallContext context;
     context.hub = "posts";
     context.connection_id = "id1";
     context.user_id = "alice";
+    context.authentication_expiry = authentication_expiry;
     connection_ = std::make_unique<HubConnection>(context, options_, host_, nullptr, now_);
     return *connection_;
   }
-  HubConnection& Handshaken() {
-    HubConnection& c = Connect();
+  HubConnection& Handshaken(std::optional<TimePoint> authentication_expiry = std::nullopt) {
+    HubConnection& c = Connect(authentication_expiry);
     c.OnData("{\"protocol\":\"json\",\"version\":1}\x1e", now_);
     EXPECT_EQ(host_.Take(), "{}\x1e");
     return c;
@@ -98,6 +99,31 @@ TEST_F(HubConnectionTest, HandshakeTimeout) {
   c.OnTick(now_);
   EXPECT_EQ(host_.Take(), "{\"error\":\"Handshake was canceled.\"}\x1e");
   EXPECT_EQ(host_.close_calls, 1);
+}
+
+TEST_F(HubConnectionTest, ClosesWhenTheTokenExpiresIfTheHubAsksForIt) {
+  options_.close_on_authentication_expiration = true;
+  options_.keep_alive_interval = seconds(60);
+  HubConnection& c = Handshaken(now_ + seconds(10));
+  Advance(seconds(9));
+  c.OnTick(now_);
+  EXPECT_EQ(host_.Take(), "");
+  Advance(seconds(1));
+  c.OnTick(now_);
+  EXPECT_EQ(host_.Take(),
+            "{\"type\":7,\"error\":\"Connection closed with an error.\",\"allowReconnect\":true}\x1e")
+      << "allowReconnect: an automatic reconnect negotiates again with a fresh token";
+  EXPECT_EQ(host_.close_calls, 1);
+  EXPECT_EQ(c.close_cause(), CloseCause::kAuthenticationExpired);
+}
+
+TEST_F(HubConnectionTest, ATokenExpiryIsIgnoredUnlessTheHubAsksForIt) {
+  options_.keep_alive_interval = seconds(60);
+  HubConnection& c = Handshaken(now_ + seconds(10));
+  Advance(seconds(11));
+  c.OnTick(now_);
+  EXPECT_EQ(host_.Take(), "");
+  EXPECT_EQ(host_.close_calls, 0) << "as in ASP.NET Core, tokens are checked at connect time only";
 }
 
 TEST_F(HubConnectionTest, PingsWhenNothingWasSentForTheKeepAliveInterval) {

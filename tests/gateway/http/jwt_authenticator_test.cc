@@ -79,6 +79,11 @@ class JwtAuthenticatorTest : public ::testing::Test {
     EXPECT_TRUE(auth.ok()) << auth.status();
     return auth.ok() ? *std::move(auth) : nullptr;
   }
+  static AuthConfig WithoutClockSkew() {
+    AuthConfig config;
+    config.clock_skew = std::chrono::seconds(0);
+    return config;
+  }
   static std::unique_ptr<JwtAuthenticator> Hs256(AuthConfig config = {}) {
     config.hs256_secret = kSecret;
     return Make(std::move(config));
@@ -152,14 +157,42 @@ TEST_F(JwtAuthenticatorTest, TamperedPayloadRejected) {
 }
 
 TEST_F(JwtAuthenticatorTest, ExpiredRejected) {
-  auto auth = Hs256();
+  auto auth = Hs256(WithoutClockSkew());
   const std::string token = MakeToken(JWT_ALG_HS256, kSecret, R"({"sub":"a","exp":1700000000})");
   ExpectRejected(auth->Authenticate(token, kNow), "token expired", token);  // now == exp
   EXPECT_TRUE(auth->Authenticate(token, kNow - absl::Seconds(1)).ok());
 }
 
+TEST_F(JwtAuthenticatorTest, ClockSkewWidensExpAndNbf) {
+  AuthConfig config;
+  config.clock_skew = std::chrono::seconds(300);
+  auto auth = Hs256(config);
+  const std::string expired = MakeToken(JWT_ALG_HS256, kSecret, R"({"sub":"a","exp":1700000000})");
+  EXPECT_TRUE(auth->Authenticate(expired, kNow + absl::Seconds(299)).ok());
+  ExpectRejected(auth->Authenticate(expired, kNow + absl::Seconds(300)), "token expired", expired);
+  const std::string early = MakeToken(JWT_ALG_HS256, kSecret, R"({"sub":"a","nbf":1700000300})");
+  EXPECT_TRUE(auth->Authenticate(early, kNow).ok());
+  ExpectRejected(auth->Authenticate(early, kNow - absl::Seconds(1)), "not yet valid", early);
+}
+
+TEST_F(JwtAuthenticatorTest, TheDefaultClockSkewIsFiveMinutesAsInAspNetCore) {
+  EXPECT_EQ(AuthConfig().clock_skew, std::chrono::seconds(300));
+}
+
+TEST_F(JwtAuthenticatorTest, ThePrincipalCarriesTheExpiryPlusTheSkew) {
+  AuthConfig config;
+  config.clock_skew = std::chrono::seconds(5);
+  const std::string token = MakeToken(JWT_ALG_HS256, kSecret, R"({"sub":"a","exp":1700000100})");
+  absl::StatusOr<Principal> principal = Hs256(config)->Authenticate(token, kNow);
+  ASSERT_TRUE(principal.ok()) << principal.status();
+  ASSERT_TRUE(principal->expires_at.has_value());
+  EXPECT_EQ(*principal->expires_at, absl::FromUnixSeconds(1700000105));
+  const std::string forever = MakeToken(JWT_ALG_HS256, kSecret, R"({"sub":"a"})");
+  EXPECT_FALSE(Hs256(config)->Authenticate(forever, kNow)->expires_at.has_value());
+}
+
 TEST_F(JwtAuthenticatorTest, NotBeforeInTheFutureRejected) {
-  auto auth = Hs256();
+  auto auth = Hs256(WithoutClockSkew());
   const std::string token = MakeToken(JWT_ALG_HS256, kSecret, R"({"sub":"a","nbf":1700000001})");
   ExpectRejected(auth->Authenticate(token, kNow), "not yet valid", token);
   EXPECT_TRUE(auth->Authenticate(token, kNow + absl::Seconds(1)).ok());
