@@ -46,7 +46,8 @@ absl::Status PushApiAuthorizer::Authorize(const grpc::ServerContextBase& context
                       "missing API key (send metadata 'authorization: Bearer <key>')"),
                   *operation);
   }
-  std::shared_ptr<const PushApiGrant> grant = keys_->Find(std::string_view(presented->data(), presented->size()));
+  std::shared_ptr<const PushApiGrant> grant =
+      keys_->Find(std::string_view(presented->data(), presented->size()));
   if (grant == nullptr) {
     return Refuse(absl::UnauthenticatedError("unknown API key"), *operation);
   }

@@ -42,11 +42,11 @@ hubcore::PushApiOptions ThreeKeys() {
 class PushApiSecurityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto server = GrpcServer::Start("127.0.0.1:0", publisher_, ThreeKeys(),
-                                    [this](std::string_view reason, std::string_view operation) {
-                                      std::lock_guard lock(mutex_);
-                                      refusals_.push_back(std::string(reason) + "/" + std::string(operation));
-                                    });
+    auto on_refusal = [this](std::string_view reason, std::string_view operation) {
+      std::lock_guard lock(mutex_);
+      refusals_.push_back(std::string(reason) + "/" + std::string(operation));
+    };
+    auto server = GrpcServer::Start("127.0.0.1:0", publisher_, ThreeKeys(), on_refusal);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     stub_ = v1::Push::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
