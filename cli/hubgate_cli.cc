@@ -3,10 +3,17 @@
 //   hubgate-cli send --hub posts --group post-42 --target PostUpdated --json '{"id":42}'
 //   hubgate-cli add-to-group --hub posts --connection <id> --group post-42
 //
+// The API key comes from --api_key or, better (it stays out of `ps`), the environment variable
+// HUBGATE_PUSH_API_KEY; --ca_file connects with TLS, --cert_file/--key_file add a client
+// certificate for mTLS (docs/security.md).
+//
 // Exit codes: 0 success, 1 the call failed (error: <CODE>: <message> on stderr), 2 usage error.
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +34,12 @@
 #include "hubgate/v1/push.grpc.pb.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "Push API address (host:port)");
+ABSL_FLAG(std::string, api_key, "",
+          "Push API key, sent as 'authorization: Bearer <key>' (default: environment "
+          "HUBGATE_PUSH_API_KEY)");
+ABSL_FLAG(std::string, ca_file, "", "PEM CA of the gateway's certificate: connect with TLS");
+ABSL_FLAG(std::string, cert_file, "", "PEM client certificate, for mTLS (needs --ca_file)");
+ABSL_FLAG(std::string, key_file, "", "PEM private key of --cert_file");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5), "Deadline of the call, e.g. 5s or 500ms");
 ABSL_FLAG(std::string, hub, "", "Hub name as configured, e.g. posts");
 ABSL_FLAG(std::string, method, "", "Client method to invoke (send)");
@@ -51,7 +64,8 @@ constexpr int kExitUsage = 2;
 
 constexpr char kUsage[] =
     "usage: hubgate-cli <send|add-to-group|remove-from-group> [--server=host:port] "
-    "[--timeout=5s] --hub=HUB ...\n"
+    "[--timeout=5s] [--api_key=KEY] [--ca_file=PEM [--cert_file=PEM --key_file=PEM]] "
+    "--hub=HUB ...\n"
     "  send --method|--target=NAME [--json=JSON] "
     "(--all [--except=ids] | --connection=ID | --connections=ids | --group=G [--except=ids] |\n"
     "       --groups=g1,g2 | --user=U | --users=u1,u2)\n"
@@ -188,8 +202,49 @@ std::string SetAudience(hubgate::v1::SendRequest& request) {
   return "";
 }
 
+// The deadline and the API key of every call.
 void SetDeadline(grpc::ClientContext& context) {
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
+  std::string key = absl::GetFlag(FLAGS_api_key);
+  if (const char* env = std::getenv("HUBGATE_PUSH_API_KEY"); key.empty() && env != nullptr) {
+    key = env;
+  }
+  if (!key.empty()) {
+    context.AddMetadata("authorization", "Bearer " + key);
+  }
+}
+
+// The PEM text of `path`, or "" (after printing why) when it cannot be read.
+std::string ReadPem(absl::string_view flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "error: --" << flag << ": cannot open " << path << "\n";
+    return "";
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Plaintext, or TLS with --ca_file (and a client certificate with --cert_file/--key_file).
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentials() {
+  const std::string ca_file = absl::GetFlag(FLAGS_ca_file);
+  if (ca_file.empty()) {
+    return grpc::InsecureChannelCredentials();
+  }
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = ReadPem("ca_file", ca_file);
+  if (tls.pem_root_certs.empty()) {
+    return nullptr;
+  }
+  if (const std::string cert_file = absl::GetFlag(FLAGS_cert_file); !cert_file.empty()) {
+    tls.pem_cert_chain = ReadPem("cert_file", cert_file);
+    tls.pem_private_key = ReadPem("key_file", absl::GetFlag(FLAGS_key_file));
+    if (tls.pem_cert_chain.empty() || tls.pem_private_key.empty()) {
+      return nullptr;
+    }
+  }
+  return grpc::SslCredentials(tls);
 }
 
 int Send(hubgate::v1::Push::Stub& stub) {
@@ -271,8 +326,14 @@ int main(int argc, char* argv[]) {
     return UsageError("--timeout must be positive");
   }
 
-  auto channel =
-      grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  if (!absl::GetFlag(FLAGS_cert_file).empty() && absl::GetFlag(FLAGS_ca_file).empty()) {
+    return UsageError("--cert_file needs --ca_file (a client certificate is sent over TLS)");
+  }
+  std::shared_ptr<grpc::ChannelCredentials> credentials = ChannelCredentials();
+  if (credentials == nullptr) {
+    return kExitUsage;
+  }
+  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_server), credentials);
   auto stub = hubgate::v1::Push::NewStub(channel);
   if (command == "send") {
     return Send(*stub);

@@ -20,6 +20,7 @@
 #include "gateway/ops/config.h"
 #include "gateway/gateway_server.h"
 #include "gateway/ops/logging.h"
+#include "gateway/ops/push_api_config.h"
 #include "services/grpc_hub_backend.h"
 #include "services/grpc_server.h"
 #include "spdlog/spdlog.h"
@@ -163,7 +164,8 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   RaiseOpenFileLimit();
 
-  const std::string grpc_listen = config->grpc_listen;
+  const std::string grpc_listen = hubgate::gateway::PushApiBindAddress(*config);
+  const hubgate::hubcore::PushApiOptions push_api = config->push_api;
   const std::string port_file = config->port_file;
   auto make_backend = [](const hubgate::hubcore::HubOptions& hub)
       -> absl::StatusOr<std::unique_ptr<hubgate::hubcore::HubBackend>> {
@@ -179,7 +181,12 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", std::string(gateway.status().message()));
     return 1;
   }
-  auto grpc = hubgate::services::GrpcServer::Start(grpc_listen, (*gateway)->publisher());
+  hubgate::gateway::Metrics& metrics = (*gateway)->metrics();
+  auto grpc = hubgate::services::GrpcServer::Start(
+      grpc_listen, (*gateway)->publisher(), push_api,
+      [&metrics](std::string_view reason, std::string_view operation) {
+        metrics.PushApiRefused(reason, operation);
+      });
   if (!grpc.ok()) {
     spdlog::critical("{}", std::string(grpc.status().message()));
     (*gateway)->Shutdown(std::chrono::milliseconds(0));

@@ -6,6 +6,8 @@
 
 #include "absl/status/statusor.h"
 #include "hubcore/publisher.h"
+#include "hubcore/push_api_options.h"
+#include "services/push_api_refusal_observer.h"
 
 namespace hubgate::services {
 
@@ -13,9 +15,12 @@ namespace hubgate::services {
 // This header stays free of gRPC includes so the gateway's main can use it cheaply.
 class GrpcServer {
  public:
-  // Binds `listen` ("host:port"; port 0 picks a free one) and starts serving.
-  static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(const std::string& listen,
-                                                           hubcore::Publisher& publisher);
+  // Binds `listen` ("host:port"; port 0 picks a free one) and starts serving. `security`
+  // holds the API keys and TLS files (read here; errors name the file); the default is a
+  // plaintext server without keys, which the configuration only allows on loopback.
+  static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
+      const std::string& listen, hubcore::Publisher& publisher,
+      const hubcore::PushApiOptions& security = {}, PushApiRefusalObserver on_refusal = {});
   ~GrpcServer();
 
   int port() const;

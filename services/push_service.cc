@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -43,11 +44,16 @@ using MembershipOperation = void (hubcore::Publisher::*)(const std::string&, con
 
 // Shared by AddToGroup and RemoveFromGroup: validation, the hub check and the reply.
 grpc::ServerUnaryReactor* ChangeMembership(hubcore::Publisher& publisher,
-                                           MembershipOperation operation,
+                                           const PushApiAuthorizer& authorizer,
+                                           std::string_view method, MembershipOperation operation,
                                            grpc::CallbackServerContext* context,
                                            const v1::GroupMembershipRequest* request,
                                            v1::GroupMembershipResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status allowed = authorizer.Authorize(*context, method, request->hub());
+      !allowed.ok()) {
+    return FinishWith(reactor, allowed);
+  }
   if (absl::Status valid = ProtoConversion::ValidateGroupRequest(*request); !valid.ok()) {
     return FinishWith(reactor, valid);
   }
@@ -71,6 +77,10 @@ grpc::ServerUnaryReactor* PushService::Send(grpc::CallbackServerContext* context
                                             const v1::SendRequest* request,
                                             v1::SendResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status allowed = authorizer_.Authorize(*context, "Send", request->hub());
+      !allowed.ok()) {
+    return FinishWith(reactor, allowed);
+  }
   if (absl::Status valid = ProtoConversion::ValidateSendRequest(*request); !valid.ok()) {
     return FinishWith(reactor, valid);
   }
@@ -107,20 +117,25 @@ grpc::ServerUnaryReactor* PushService::Send(grpc::CallbackServerContext* context
 grpc::ServerUnaryReactor* PushService::AddToGroup(grpc::CallbackServerContext* context,
                                                   const v1::GroupMembershipRequest* request,
                                                   v1::GroupMembershipResponse* response) {
-  return ChangeMembership(publisher_, &hubcore::Publisher::AddToGroup, context, request, response);
+  return ChangeMembership(publisher_, authorizer_, "AddToGroup", &hubcore::Publisher::AddToGroup,
+                          context, request, response);
 }
 
 grpc::ServerUnaryReactor* PushService::RemoveFromGroup(grpc::CallbackServerContext* context,
                                                        const v1::GroupMembershipRequest* request,
                                                        v1::GroupMembershipResponse* response) {
-  return ChangeMembership(publisher_, &hubcore::Publisher::RemoveFromGroup, context, request,
-                          response);
+  return ChangeMembership(publisher_, authorizer_, "RemoveFromGroup",
+                          &hubcore::Publisher::RemoveFromGroup, context, request, response);
 }
 
 grpc::ServerUnaryReactor* PushService::InvokeClient(grpc::CallbackServerContext* context,
                                                     const v1::InvokeClientRequest* request,
                                                     v1::InvokeClientResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status allowed = authorizer_.Authorize(*context, "InvokeClient", request->hub());
+      !allowed.ok()) {
+    return FinishWith(reactor, allowed);
+  }
   if (absl::Status valid = ProtoConversion::ValidateInvokeClientRequest(*request); !valid.ok()) {
     return FinishWith(reactor, valid);
   }

@@ -46,7 +46,12 @@ int main(int argc, char** argv) {
   boost::asio::io_context timers(1);
   auto keep_running = boost::asio::make_work_guard(timers);
 
-  PushClient push(absl::GetFlag(FLAGS_gateway));
+  absl::StatusOr<PushApiAccess> access = PushApiAccessFromFlags();
+  if (!access.ok()) {
+    spdlog::critical("{}", std::string(access.status().message()));
+    return 2;
+  }
+  PushClient push(absl::GetFlag(FLAGS_gateway), *std::move(access));
   clinical::ClinicalState state;
   clinical::ClinicalHub hub(push, state, timers, std::chrono::milliseconds(interval_ms));
   clinical::ClinicalRest rest(push, state);

@@ -42,14 +42,17 @@ grpc::Status PushFailed(const std::string& what, const grpc::Status& status) {
                       absl::StrCat("push ", what, " failed: ", status.error_message()));
 }
 
-PushClient::PushClient(const std::string& target, std::chrono::milliseconds deadline)
-    : stub_(v1::Push::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()))),
+PushClient::PushClient(const std::string& target, PushApiAccess access,
+                       std::chrono::milliseconds deadline)
+    : access_(std::move(access)),
+      stub_(v1::Push::NewStub(grpc::CreateChannel(target, access_.credentials))),
       deadline_(deadline) {}
 
 void PushClient::Send(v1::SendRequest request, SendDone done) {
   using Call = PendingCall<v1::SendRequest, v1::SendResponse, SendDone>;
   auto* call = new Call{{}, std::move(request), {}, std::move(done)};
   call->context.set_deadline(std::chrono::system_clock::now() + deadline_);
+  AddApiKey(access_, call->context);
   stub_->async()->Send(&call->context, &call->request, &call->response,
                        [call](grpc::Status status) {
                          std::unique_ptr<Call> owned(call);
@@ -77,6 +80,7 @@ void PushClient::StartGroupCall(bool add, const std::string& hub,
   call->request.set_group(group);
   call->done = std::move(done);
   call->context.set_deadline(std::chrono::system_clock::now() + deadline_);
+  AddApiKey(access_, call->context);
   auto on_done = [call](grpc::Status status) {
     std::unique_ptr<Call> owned(call);
     owned->done(status, owned->response);
@@ -93,6 +97,7 @@ void PushClient::StartGroupCall(bool add, const std::string& hub,
 absl::StatusOr<std::uint64_t> PushClient::SendAndWait(const v1::SendRequest& request) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + deadline_);
+  AddApiKey(access_, context);
   v1::SendResponse response;
   const grpc::Status status = stub_->Send(&context, request, &response);
   if (!status.ok()) {

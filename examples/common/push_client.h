@@ -28,6 +28,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
+#include "examples/common/push_api_access.h"
 #include "hubgate/v1/push.grpc.pb.h"
 
 namespace hubgate::examples {
@@ -46,8 +47,9 @@ class PushClient {
   using SendDone = std::function<void(const grpc::Status&, const v1::SendResponse&)>;
   using GroupDone = std::function<void(const grpc::Status&, const v1::GroupMembershipResponse&)>;
 
-  // `target` is the gateway's gRPC address (its grpc.listen), e.g. "127.0.0.1:50051".
-  explicit PushClient(const std::string& target,
+  // `target` is the gateway's gRPC address (its grpc.listen), e.g. "127.0.0.1:50051"; every
+  // call carries `access`'s API key and uses its (TLS) credentials.
+  explicit PushClient(const std::string& target, PushApiAccess access = {},
                       std::chrono::milliseconds deadline = std::chrono::seconds(5));
 
   // Callback API: never blocks; `done` runs exactly once, on a gRPC thread.
@@ -64,6 +66,7 @@ class PushClient {
   void StartGroupCall(bool add, const std::string& hub, const std::string& connection_id,
                       const std::string& group, GroupDone done);
 
+  PushApiAccess access_;
   std::unique_ptr<v1::Push::Stub> stub_;
   std::chrono::milliseconds deadline_;
 };

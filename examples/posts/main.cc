@@ -30,7 +30,12 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   BlockShutdownSignals();  // before any thread starts
 
-  PushClient push(absl::GetFlag(FLAGS_gateway));
+  absl::StatusOr<PushApiAccess> access = PushApiAccessFromFlags();
+  if (!access.ok()) {
+    spdlog::critical("{}", std::string(access.status().message()));
+    return 2;
+  }
+  PushClient push(absl::GetFlag(FLAGS_gateway), *std::move(access));
   posts::PostsHub hub(push);
   posts::PostsRest rest(push);
 

@@ -11,6 +11,8 @@
 #include "gateway/ops/config_environment.h"
 #include "gateway/ops/config_validation.h"
 #include "gateway/ops/listen_address.h"
+#include "gateway/ops/push_api_config.h"
+#include "gateway/ops/unsupported_settings.h"
 
 namespace hubgate::gateway {
 
@@ -71,6 +73,9 @@ absl::Status FinalizeConfig(GatewayConfig& config) {
   absl::StatusOr<std::string> grpc_listen = GrpcListenAddress(config.grpc_listen);
   if (!grpc_listen.ok()) return grpc_listen.status();  // unreachable: validated above
   config.grpc_listen = *std::move(grpc_listen);
+  // Refused Redis/backplane settings, then the Push API's keys and TLS files.
+  if (absl::Status s = RejectUnsupportedEnvironment(); !s.ok()) return s;
+  if (absl::Status s = FinalizePushApiConfig(config); !s.ok()) return s;
   return absl::OkStatus();
 }
 

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "hubcore/hub_options.h"
+#include "hubcore/push_api_options.h"
 
 namespace hubgate::gateway {
 
@@ -61,6 +62,8 @@ struct GatewayConfig {
   AuthConfig auth;
   CorsConfig cors;
   std::vector<hubcore::HubOptions> hubs;
+  // Push API credentials: API keys, TLS/mTLS, loopback-only without them (docs/security.md).
+  hubcore::PushApiOptions push_api;
 };
 
 // The built-in configuration: one anonymous hub "posts" at /hubs/posts.

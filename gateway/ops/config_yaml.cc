@@ -12,6 +12,8 @@
 #include "gateway/ops/config.h"
 #include "gateway/ops/config_rules.h"
 #include "gateway/ops/hub_config_yaml.h"
+#include "gateway/ops/push_api_config.h"
+#include "gateway/ops/unsupported_settings.h"
 #include "gateway/ops/yaml_fields.h"
 
 namespace hubgate::gateway {
@@ -180,6 +182,10 @@ absl::StatusOr<GatewayConfig> ParseConfigYaml(std::string_view yaml_text) {
   try {
     const YAML::Node root = YAML::Load(std::string(yaml_text));
     if (root.IsNull()) return config;  // an empty document means all defaults
+    // Sections read outside ParseRoot (push_api is removed from `sections`, which shares root).
+    YAML::Node sections = root;
+    if (absl::Status s = RejectUnsupportedYaml(sections); !s.ok()) return s;
+    if (absl::Status s = ParsePushApiYaml(sections, config); !s.ok()) return s;
     if (absl::Status s = ParseRoot(root, config); !s.ok()) return s;
   } catch (const YAML::Exception& e) {
     if (e.mark.is_null()) return absl::InvalidArgumentError(absl::StrCat("YAML error: ", e.msg));

@@ -140,6 +140,11 @@ Metrics::Metrics()
       .Register(*registry_)
       .Add({{"version", HUBGATE_VERSION}})
       .Set(1);
+  push_api_refusals_ = &BuildCounter()
+                            .Name("hubgate_push_api_refusals_total")
+                            .Help("Push API calls refused for a missing, unknown or too "
+                                  "narrow API key, by reason and operation")
+                            .Register(*registry_);
 }
 
 Metrics::~Metrics() = default;
@@ -227,6 +232,10 @@ void Metrics::BackendConnectCall(const std::string& hub, double seconds) {
   backend_call_seconds_
       .Add({{"hub", hub}, {"call", "connect"}, {"method", ""}}, LatencyBuckets())
       .Observe(seconds);
+}
+
+void Metrics::PushApiRefused(std::string_view reason, std::string_view operation) {
+  push_api_refusals_->Add({{"reason", Str(reason)}, {"operation", Str(operation)}}).Increment();
 }
 
 }  // namespace hubgate::gateway

@@ -61,6 +61,9 @@ class Metrics {
   void Invoked(const std::string& hub, const std::string& method, std::string_view kind,
                std::string_view outcome, double seconds);
   void BackendConnectCall(const std::string& hub, double seconds);
+  // A Push API call was refused. `reason`: unauthenticated, permission_denied; `operation`:
+  // send, membership, client_results, management.
+  void PushApiRefused(std::string_view reason, std::string_view operation);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -78,6 +81,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& pushes_;
   prometheus::Family<prometheus::Counter>& invocations_;
   prometheus::Family<prometheus::Histogram>& backend_call_seconds_;
+  prometheus::Family<prometheus::Counter>* push_api_refusals_ = nullptr;  // set in the constructor
 
   // hubgate_pushes_total children by hub and target label, so that a push does not build a
   // label map and search the family (the Push API calls Pushed once per call).

@@ -11,11 +11,10 @@ const { checkConfig, olderBinaryReason } = require('./lib/common');
 
 const FULL = 'gw-hubgate';
 
-// auth secret + HPA + ServiceMonitor + PDB (the HPA needs Redis).
+// auth secret + Push API key and mTLS + ServiceMonitor + PDB.
 const PRODUCTION = {
   auth: { hs256Secret: 'test-secret-0123456789' },
-  redis: { enabled: true, address: 'redis.push.svc:6379', passwordSecret: { name: 'redis-auth' } },
-  autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6 },
+  pushApi: { key: 'push-key-0123456789', tls: { existingSecret: 'push-tls', requireClientCertificates: true } },
   serviceMonitor: { enabled: true, labels: { release: 'prometheus' } },
   podDisruptionBudget: { enabled: true, minAvailable: 1, maxUnavailable: '' },
 };
@@ -161,7 +160,7 @@ test('a configuration change changes the pod template checksum (pods roll)', asy
   assert.notEqual(await checksum({ shutdown: { drainWindowSeconds: 5 } }), a);
 });
 
-test('auth secret + HPA + ServiceMonitor + PDB', async () => {
+test('auth secret + Push API key and mTLS + ServiceMonitor + PDB', async () => {
   const r = await render(PRODUCTION);
   const secret = r.one('Secret', `${FULL}-auth`);
   assert.equal(Buffer.from(secret.data['hs256-secret'], 'base64').toString(), 'test-secret-0123456789');
@@ -173,14 +172,16 @@ test('auth secret + HPA + ServiceMonitor + PDB', async () => {
   assert.match(annotations['checksum/secret'], /^[0-9a-f]{64}$/);
 
   const deployment = r.one('Deployment', FULL);
-  assert.equal(deployment.spec.replicas, undefined, 'the HPA owns the replica count');
-  const hpa = r.one('HorizontalPodAutoscaler', FULL);
-  assert.equal(hpa.apiVersion, 'autoscaling/v2');
-  assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: FULL });
-  assert.equal(hpa.spec.minReplicas, 2);
-  assert.equal(hpa.spec.maxReplicas, 6);
-  assert.equal(hpa.spec.metrics[0].resource.name, 'cpu');
-  assert.equal(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds, 600);
+  assert.equal(deployment.spec.replicas, 1);
+  assert.equal(r.all('HorizontalPodAutoscaler').length, 0);
+  const pushApi = yaml.load(hubgateYaml(r)).push_api;
+  assert.deepEqual(pushApi.tls, {
+    cert_file: '/var/run/hubgate/push-api-tls/tls.crt',
+    key_file: '/var/run/hubgate/push-api-tls/tls.key',
+    client_ca_file: '/var/run/hubgate/push-api-tls/ca.crt',
+  });
+  const volumes = Object.fromEntries(deployment.spec.template.spec.volumes.map((v) => [v.name, v]));
+  assert.equal(volumes['push-api-tls'].secret.secretName, 'push-tls');
 
   const sm = r.one('ServiceMonitor', FULL);
   assert.equal(sm.apiVersion, 'monitoring.coreos.com/v1');
@@ -209,16 +210,56 @@ test('auth.existingSecret: referenced, no Secret rendered', async () => {
   assert.equal(annotations['checksum/secret'], undefined);
 });
 
-test('redis enabled with 3 replicas: replicas and the HUBGATE_REDIS_* environment', async () => {
-  const r = await render({ replicaCount: 3,
-    redis: { enabled: true, address: 'redis:6379', passwordSecret: { name: 'redis-auth', key: 'pw' } } });
-  assert.equal(r.one('Deployment', FULL).spec.replicas, 3);
-  const env = envOf(container(r));
-  assert.equal(env.HUBGATE_REDIS_ADDRESS.value, 'redis:6379');
-  assert.deepEqual(env.HUBGATE_REDIS_PASSWORD.valueFrom.secretKeyRef, { name: 'redis-auth', key: 'pw' });
-  assert.equal(env.HUBGATE_AUTH_HS256_SECRET, undefined);
-  const noPassword = envOf(container(await render({ redis: { enabled: true, address: 'redis:6379' } })));
-  assert.equal(noPassword.HUBGATE_REDIS_PASSWORD, undefined);
+test('pushApi.key: a Secret mounted as a directory and configured as a key file', async () => {
+  const r = await render({ pushApi: { key: 'push-key-0123456789', keyName: 'backends' } });
+  const secret = r.one('Secret', `${FULL}-push-api`);
+  assert.equal(Buffer.from(secret.data['push-api-key'], 'base64').toString(), 'push-key-0123456789');
+  assert.doesNotMatch(hubgateYaml(r), /push-key-0123456789/, 'the key stays out of the ConfigMap');
+  const config = yaml.load(hubgateYaml(r));
+  assert.deepEqual(config.push_api,
+    { keys: [{ name: 'backends', key_file: '/var/run/hubgate/push-api-key/key' }] });
+  const pod = r.one('Deployment', FULL).spec.template.spec;
+  const volume = pod.volumes.find((v) => v.name === 'push-api-key');
+  assert.deepEqual(volume.secret, { secretName: `${FULL}-push-api`,
+    items: [{ key: 'push-api-key', path: 'key' }] });
+  const mount = container(r).volumeMounts.find((m) => m.name === 'push-api-key');
+  assert.equal(mount.mountPath, '/var/run/hubgate/push-api-key');
+  assert.equal(mount.subPath, undefined, 'a subPath mount would never see a rotated key');
+  assert.equal(r.all('HorizontalPodAutoscaler').length, 0);
+});
+
+test('pushApi.existingSecret: referenced, no Secret rendered, scoped keys from config kept', async () => {
+  const r = await render({
+    pushApi: { existingSecret: 'push-keys', existingSecretKey: 'main' },
+    config: { push_api: { keys: [{ name: 'notifier', key_file: '/keys/notifier', operations: ['send'] }] } },
+    extraVolumes: [{ name: 'keys', secret: { secretName: 'scoped-keys' } }],
+    extraVolumeMounts: [{ name: 'keys', mountPath: '/keys', readOnly: true }],
+  });
+  assert.equal(r.all('Secret').length, 0);
+  const pod = r.one('Deployment', FULL).spec.template.spec;
+  assert.deepEqual(pod.volumes.find((v) => v.name === 'push-api-key').secret,
+    { secretName: 'push-keys', items: [{ key: 'main', path: 'key' }] });
+  assert.equal(pod.volumes.find((v) => v.name === 'keys').secret.secretName, 'scoped-keys');
+  assert.equal(container(r).volumeMounts.find((m) => m.name === 'keys').mountPath, '/keys');
+  assert.deepEqual(yaml.load(hubgateYaml(r)).push_api.keys.map((k) => k.name), ['notifier', 'backends']);
+});
+
+test('NOTES: a warning without a Push API credential, the key hint with one', async () => {
+  const notes = async (values) => {
+    const { args, cleanup } = valueArgs(values);
+    try {
+      const r = await helm(['install', 'gw', CHART, '--dry-run=client', '--namespace', 'push', ...args]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.slice(r.stdout.indexOf('NOTES:'));
+    } finally {
+      cleanup();
+    }
+  };
+  assert.match(await notes({}), /WARNING: the Push API has no credential/);
+  const keyed = await notes({ pushApi: { key: 'k-0123456789' } });
+  assert.doesNotMatch(keyed, /WARNING: the Push API/);
+  assert.match(keyed, /Secret gw-hubgate-push-api \(push-api-key\)/);
+  assert.doesNotMatch(keyed, /k-0123456789/);
 });
 
 test('extraEnv, image tag and pod annotations pass through', async () => {
@@ -231,10 +272,20 @@ test('extraEnv, image tag and pod annotations pass through', async () => {
 });
 
 const REFUSED = [
-  ['replicaCount=3 without redis', { replicaCount: 3 },
-    /more than one replica \(replicaCount > 1 or autoscaling.enabled\) requires redis.enabled=true/],
-  ['autoscaling without redis', { autoscaling: { enabled: true } }, /requires redis.enabled=true/],
-  ['redis without an address', { redis: { enabled: true } }, /redis.enabled=true requires redis.address/],
+  ['replicaCount=3', { replicaCount: 3 },
+    /run exactly one replica \(replicaCount > 1 and autoscaling.enabled are refused\): this hubgate version has no scale-out/],
+  ['autoscaling', { autoscaling: { enabled: true } }, /run exactly one replica/],
+  ['redis enabled', { redis: { enabled: true, address: 'redis:6379' } },
+    /redis.\* is not supported: hubgate has no Redis scale-out/],
+  ['3 replicas with redis', { replicaCount: 3, redis: { enabled: true, address: 'redis:6379' } },
+    /run exactly one replica/],
+  ['both Push API key sources', { pushApi: { key: 'a', existingSecret: 'b' } }, /pushApi.key or pushApi.existingSecret, not both/],
+  ['an inline Push API key in the ConfigMap', { config: { push_api: { keys: [{ name: 'k', key: 'secret' }] } } },
+    /config.push_api.keys\[0\] has an inline key/],
+  ['Push API TLS in config', { config: { push_api: { tls: { cert_file: '/x' } } } },
+    /do not set config.push_api.tls/],
+  ['mTLS without a TLS Secret', { pushApi: { tls: { requireClientCertificates: true } } },
+    /requireClientCertificates needs pushApi.tls.existingSecret/],
   ['both secrets', { auth: { hs256Secret: 'a', existingSecret: 'b' } }, /not both/],
   ['the secret in the ConfigMap', { config: { auth: { hs256_secret: 'a' } } },
     /do not put config.auth.hs256_secret/],
@@ -257,7 +308,8 @@ for (const [name, values, message] of REFUSED) {
 }
 
 test('hubgate --check_config accepts the rendered configuration', async (t) => {
-  const r = await render(PRODUCTION);
+  // Without the Push API files, which exist only in the pod (--check_config opens them).
+  const r = await render({ ...PRODUCTION, pushApi: { allowUnauthenticatedRemote: true, tls: {} } });
   const text = hubgateYaml(r);
   const result = await checkConfig(text, { HUBGATE_AUTH_HS256_SECRET: 'from-the-secret' });
   if (result === null) {

@@ -54,6 +54,19 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- end }}
 
+{{/* The Secret holding the Push API key, or "" when the chart wires none. */}}
+{{- define "hubgate.pushApiSecretName" -}}
+{{- if .Values.pushApi.existingSecret }}
+{{- .Values.pushApi.existingSecret }}
+{{- else if .Values.pushApi.key }}
+{{- printf "%s-push-api" (include "hubgate.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/* Where the pod sees the Push API key and TLS files. */}}
+{{- define "hubgate.pushApiKeyDir" -}}/var/run/hubgate/push-api-key{{- end }}
+{{- define "hubgate.pushApiTlsDir" -}}/var/run/hubgate/push-api-tls{{- end }}
+
 {{/* terminationGracePeriodSeconds: preStop sleep + drain deadline + margin. */}}
 {{- define "hubgate.terminationGracePeriodSeconds" -}}
 {{- add (int .Values.shutdown.preStopSleepSeconds) (int .Values.shutdown.deadlineSeconds) (int .Values.shutdown.terminationMarginSeconds) }}
@@ -61,12 +74,27 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/* Checks of the values; every template includes it, so any render fails the same way. */}}
 {{- define "hubgate.validate" -}}
+{{- $config := .Values.config | default dict }}
 {{- $replicas := int .Values.replicaCount }}
-{{- if and (not .Values.redis.enabled) (or (gt $replicas 1) .Values.autoscaling.enabled) }}
-{{- fail "hubgate: more than one replica (replicaCount > 1 or autoscaling.enabled) requires redis.enabled=true: each pod routes only its own connections until the Redis scale-out lands (see helm/hubgate/README.md)" }}
+{{- if or (gt $replicas 1) (.Values.autoscaling | default dict).enabled }}
+{{- fail "hubgate: run exactly one replica (replicaCount > 1 and autoscaling.enabled are refused): this hubgate version has no scale-out, each pod reaches only its own connections, so a push would silently miss the clients of the other pods (see helm/hubgate/README.md)" }}
 {{- end }}
-{{- if and .Values.redis.enabled (not .Values.redis.address) }}
-{{- fail "hubgate: redis.enabled=true requires redis.address (host:port)" }}
+{{- if and .Values.redis (or .Values.redis.enabled .Values.redis.address) }}
+{{- fail "hubgate: redis.* is not supported: hubgate has no Redis scale-out (backplane) yet and refuses Redis settings; remove the redis values and run one replica" }}
+{{- end }}
+{{- if and .Values.pushApi.key .Values.pushApi.existingSecret }}
+{{- fail "hubgate: set pushApi.key or pushApi.existingSecret, not both" }}
+{{- end }}
+{{- range $i, $k := (get ($config.push_api | default dict) "keys" | default list) }}
+{{- if hasKey $k "key" }}
+{{- fail (printf "hubgate: config.push_api.keys[%d] has an inline key; the ConfigMap is not secret: use key_file with a Secret volume (extraVolumes), or pushApi.key / pushApi.existingSecret" $i) }}
+{{- end }}
+{{- end }}
+{{- if hasKey ($config.push_api | default dict) "tls" }}
+{{- fail "hubgate: do not set config.push_api.tls; use pushApi.tls.existingSecret" }}
+{{- end }}
+{{- if and .Values.pushApi.tls.requireClientCertificates (not .Values.pushApi.tls.existingSecret) }}
+{{- fail "hubgate: pushApi.tls.requireClientCertificates needs pushApi.tls.existingSecret (tls.crt, tls.key, ca.crt)" }}
 {{- end }}
 {{- if and .Values.auth.hs256Secret .Values.auth.existingSecret }}
 {{- fail "hubgate: set auth.hs256Secret or auth.existingSecret, not both" }}
@@ -81,7 +109,6 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if lt (int $shutdown.terminationMarginSeconds) 1 }}
 {{- fail "hubgate: shutdown.terminationMarginSeconds must be at least 1" }}
 {{- end }}
-{{- $config := .Values.config | default dict }}
 {{- range $section := list "http" "grpc" "admin" }}
 {{- if hasKey (get $config $section | default dict) "listen" }}
 {{- fail (printf "hubgate: do not set config.%s.listen; the chart derives it from ports.*" $section) }}
@@ -114,5 +141,27 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
     "drain_window" (printf "%ds" (int .Values.shutdown.drainWindowSeconds))
     "deadline" (printf "%ds" (int .Values.shutdown.deadlineSeconds))) }}
 {{- $config := mustMergeOverwrite (deepCopy (.Values.config | default dict)) $managed }}
+{{- $pushApi := deepCopy (get $config "push_api" | default dict) }}
+{{- $keys := get $pushApi "keys" | default list }}
+{{- if include "hubgate.pushApiSecretName" . }}
+{{- $keys = append $keys (dict "name" .Values.pushApi.keyName "key_file" (printf "%s/key" (include "hubgate.pushApiKeyDir" .))) }}
+{{- end }}
+{{- if $keys }}
+{{- $_ := set $pushApi "keys" $keys }}
+{{- end }}
+{{- with .Values.pushApi.tls.existingSecret }}
+{{- $dir := include "hubgate.pushApiTlsDir" $ }}
+{{- $tls := dict "cert_file" (printf "%s/tls.crt" $dir) "key_file" (printf "%s/tls.key" $dir) }}
+{{- if $.Values.pushApi.tls.requireClientCertificates }}
+{{- $_ := set $tls "client_ca_file" (printf "%s/ca.crt" $dir) }}
+{{- end }}
+{{- $_ := set $pushApi "tls" $tls }}
+{{- end }}
+{{- if .Values.pushApi.allowUnauthenticatedRemote }}
+{{- $_ := set $pushApi "allow_unauthenticated_remote" true }}
+{{- end }}
+{{- if $pushApi }}
+{{- $_ := set $config "push_api" $pushApi }}
+{{- end }}
 {{- toYaml $config }}
 {{- end }}

@@ -120,13 +120,21 @@ function loadPushService() {
 }
 
 // A Push API client whose methods return promises: send, addToGroup, removeFromGroup,
-// invokeClient.
-function createPushClient(target) {
+// invokeClient. Options: `apiKey` (sent as "authorization: Bearer <key>", or in `apiKeyHeader`),
+// `credentials` (grpc.credentials.createSsl(...) for a TLS Push API; default plaintext).
+function createPushClient(target, { apiKey, apiKeyHeader = 'authorization', credentials } = {}) {
   const Push = loadPushService();
-  const raw = new Push(target, grpc.credentials.createInsecure());
+  const raw = new Push(target, credentials || grpc.credentials.createInsecure());
+  const metadata = () => {
+    const m = new grpc.Metadata();
+    if (apiKey !== undefined) {
+      m.set(apiKeyHeader, apiKeyHeader === 'authorization' ? `Bearer ${apiKey}` : apiKey);
+    }
+    return m;
+  };
   const call = (method) => (request, { timeoutMs = 10000 } = {}) =>
     new Promise((resolve, reject) => {
-      raw[method](request, { deadline: Date.now() + timeoutMs }, (err, response) => {
+      raw[method](request, metadata(), { deadline: Date.now() + timeoutMs }, (err, response) => {
         if (err) reject(err);
         else resolve(response);
       });
@@ -150,6 +158,7 @@ const DEFAULT_HUBS = [{ name: 'posts', path: '/hubs/posts' }];
  * Starts hubgate with `config` (written as YAML to a temporary file). Listeners are on
  * 127.0.0.1 port 0 (the ports come from the "ready:" log line), except the Push API when
  * `grpcListen` is given (e.g. '127.0.0.1:PORT', for a backend started before the gateway).
+ * `pushApiKey` / `grpcCredentials` configure gw.grpcClient (see createPushClient).
  */
 async function startGateway({
   config = {},
@@ -159,6 +168,8 @@ async function startGateway({
   env = {},
   extraArgs = [],
   name = 'gateway',
+  pushApiKey,
+  grpcCredentials,
 } = {}) {
   const fullConfig = { ...config };
   if (!fullConfig.hubs) fullConfig.hubs = DEFAULT_HUBS;
@@ -274,7 +285,10 @@ async function startGateway({
   gw.grpcTarget = `127.0.0.1:${ports.grpc}`;
   gw.adminPort = ports.admin;
   gw.adminUrl = `http://127.0.0.1:${ports.admin}`;
-  gw.grpcClient = createPushClient(gw.grpcTarget);
+  gw.grpcClient = createPushClient(gw.grpcTarget, {
+    apiKey: pushApiKey,
+    credentials: grpcCredentials,
+  });
   gw.logs = () => gw.output;
   /** Resolves once the gateway's output matches `pattern`; rejects after `timeoutMs`. */
   gw.waitForLog = (pattern, timeoutMs = 10000) =>
@@ -385,6 +399,7 @@ function trackProcess(entry) {
 }
 
 module.exports = {
+  grpc,
   startGateway,
   trackProcess,
   createPushClient,

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/security/server_credentials.h"
+#include "hubcore/push_api_options.h"
+
+namespace hubgate::services {
+
+// The Push API listener's credentials: plaintext, TLS (cert_file + key_file) or mutual TLS
+// (plus client_ca_file: a client certificate signed by that CA is required). The PEM files are
+// read once, here; errors name the file.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PushApiServerCredentials(
+    const hubcore::PushApiTlsOptions& tls);
+
+}  // namespace hubgate::services
