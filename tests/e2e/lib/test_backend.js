@@ -26,6 +26,8 @@
 //
 // OnConnected: query reject=1 -> rejection "Rejected by test backend."; crash=1 -> gRPC
 // INTERNAL; delay=MS -> answers after MS. Records 'connected' {context} when it answers.
+// `backend.onConnectedHook = async (context) => {...}` runs before the answer (as ASP.NET code
+// awaits Groups.AddToGroupAsync in OnConnectedAsync); it throwing answers gRPC INTERNAL.
 // OnDisconnected: records 'disconnected' {connectionId, error, context}.
 //
 // Events: {type, seq, ...}; types: describe, connected, disconnected, invoke (method, args,
@@ -81,6 +83,7 @@ class TestBackend {
     this.server = undefined;
     this.output = ''; // for lib/gateway.js trackProcess-style log dumps
     this.openCalls = new Map(); // running Forever streams -> cleanup, run on stop()
+    this.onConnectedHook = undefined; // async (context) => void, awaited before answering
   }
 
   get target() {
@@ -201,9 +204,21 @@ class TestBackend {
         callback(null, {});
       }
     };
+    const hooked = () => {
+      if (!this.onConnectedHook) {
+        answer();
+        return;
+      }
+      Promise.resolve()
+        .then(() => this.onConnectedHook(context))
+        .then(answer, (err) => {
+          this.record({ type: 'connected', context, outcome: 'hook-failed', error: String(err) });
+          callback({ code: grpc.status.INTERNAL, details: `OnConnected hook failed: ${err}` });
+        });
+    };
     const delay = Number(context.query.delay || 0);
-    if (delay > 0) setTimeout(answer, delay).unref();
-    else answer();
+    if (delay > 0) setTimeout(hooked, delay).unref();
+    else hooked();
   }
 
   onDisconnected(call, callback) {
