@@ -146,6 +146,16 @@ void HubConnection::OnBackendConnected(absl::StatusOr<std::string> rejection) {
   if (state_ != State::kConnecting) {
     return;  // closed meanwhile
   }
+  if (!rejection.ok() && options_.accept_when_backend_unavailable &&
+      (absl::IsUnavailable(rejection.status()) || absl::IsDeadlineExceeded(rejection.status()))) {
+    // The operator chose availability over the backend's say: the connection opens without the
+    // backend (which then never hears of it, not even its end).
+    AcceptConnection();
+    if (WriteHeldDeliveries()) {
+      ProcessHeldRecords();
+    }
+    return;
+  }
   if (!rejection.ok() || !rejection->empty()) {
     held_deliveries_.clear();
     held_delivery_bytes_ = 0;
@@ -165,9 +175,12 @@ void HubConnection::OnBackendConnected(absl::StatusOr<std::string> rejection) {
   }
   backend_accepted_ = true;
   AcceptConnection();
-  if (!WriteHeldDeliveries()) {
-    return;
+  if (WriteHeldDeliveries()) {
+    ProcessHeldRecords();
   }
+}
+
+void HubConnection::ProcessHeldRecords() {
   std::vector<std::string> held = std::move(held_records_);
   held_records_.clear();
   for (const std::string& record : held) {

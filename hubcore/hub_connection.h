@@ -124,6 +124,8 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   absl::Status OnMessageRecord(std::string_view record);
   void OnBackendConnected(absl::StatusOr<std::string> rejection);
   void AcceptConnection();
+  // Once accepted: the messages that arrived while the backend decided, in order.
+  void ProcessHeldRecords();
   // While connecting: keeps a push for after the handshake answer, within max_queued_bytes.
   void HoldDelivery(const SerializedMessage& message);
   // Once accepted: writes the held pushes in order, then applies the slow-consumer policy if

@@ -107,5 +107,36 @@ TEST_F(HubConnectionConnectingTest, HeldPushesOverTheBoundAreDroppedUnderTheDrop
   EXPECT_EQ(c.state(), HubConnection::State::kConnected);
 }
 
+// on_backend_unavailable (issue 11, item 14).
+TEST_F(HubConnectionConnectingTest, AnUnavailableBackendRefusesTheConnectionByDefault) {
+  Handshaken();
+  std::move(backend_.pending_connect)(absl::UnavailableError("UNAVAILABLE: connection refused"));
+  host_.RunPosted();
+  EXPECT_EQ(host_.Take(),
+            "{\"error\":\"An unexpected error occurred during connection handshake.\"}\x1e");
+}
+
+TEST_F(HubConnectionConnectingTest, AcceptWhenBackendUnavailableOpensWithoutTheBackend) {
+  options_.accept_when_backend_unavailable = true;
+  HubConnection& c = Handshaken();
+  c.Deliver(Push("broadcast"));
+  std::move(backend_.pending_connect)(absl::DeadlineExceededError("DEADLINE_EXCEEDED: slow"));
+  host_.RunPosted();
+  EXPECT_EQ(host_.Take(),
+            "{}\x1e{\"type\":1,\"target\":\"Note\",\"arguments\":[\"broadcast\"]}\x1e");
+  EXPECT_EQ(c.state(), HubConnection::State::kConnected);
+  c.OnTransportClosed("");
+  EXPECT_TRUE(backend_.disconnected.empty()) << "the backend never heard of this connection";
+}
+
+TEST_F(HubConnectionConnectingTest, AcceptWhenBackendUnavailableStillRefusesOnOtherErrors) {
+  options_.accept_when_backend_unavailable = true;
+  Handshaken();
+  std::move(backend_.pending_connect)(absl::InternalError("INTERNAL: bug"));
+  host_.RunPosted();
+  EXPECT_EQ(host_.Take(),
+            "{\"error\":\"An unexpected error occurred during connection handshake.\"}\x1e");
+}
+
 }  // namespace
 }  // namespace hubgate::hubcore
