@@ -10,54 +10,23 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/alarm.h"
 #include "grpcpp/grpcpp.h"
-#include "hubcore/string_view_compat.h"
 #include "hubgate/v1/hub_handler.grpc.pb.h"
 #include "services/backend_call_support.h"
 #include "services/backend_credentials.h"
 #include "services/backend_stream_call.h"
 #include "services/backend_unary_call.h"
 #include "services/backend_upload_call.h"
+#include "services/method_table.h"
 #include "spdlog/spdlog.h"
 
 namespace hubgate::services {
 namespace {
-
-// Lower-case method name -> method, canonical spelling kept in MethodInfo::name.
-using MethodTable = absl::flat_hash_map<std::string, hubcore::MethodInfo>;
-
-std::string Lower(std::string_view name) { return absl::AsciiStrToLower(AsAbsl(name)); }
-
-std::shared_ptr<const MethodTable> TableFrom(const v1::HubDescription& description,
-                                             const std::string& hub) {
-  auto table = std::make_shared<MethodTable>();
-  for (const v1::MethodDescription& method : description.methods()) {
-    if (method.name().empty()) {
-      spdlog::warn("hub '{}': backend describes a method without a name; ignored", hub);
-      continue;
-    }
-    hubcore::MethodInfo info;
-    info.name = method.name();
-    info.kind = method.kind() == v1::MethodDescription::KIND_STREAM
-                    ? hubcore::MethodInfo::Kind::kStream
-                    : hubcore::MethodInfo::Kind::kInvoke;
-    info.upload_streams = method.upload_streams();
-    auto [it, inserted] = table->try_emplace(Lower(method.name()), std::move(info));
-    if (!inserted) {
-      // .NET forbids overloads; the first spelling wins, as a client cannot tell them apart.
-      spdlog::warn("hub '{}': backend describes '{}' twice (names ignore case); keeping '{}'", hub,
-                   method.name(), it->second.name);
-    }
-  }
-  return table;
-}
 
 // Unary call state shared between the caller and gRPC's callback.
 template <typename Request, typename Response>
@@ -231,7 +200,7 @@ class GrpcHubBackend::Impl : public std::enable_shared_from_this<Impl> {
       ScheduleBackgroundRetry();
       return;
     }
-    std::shared_ptr<const MethodTable> table = TableFrom(description, hub);
+    std::shared_ptr<const MethodTable> table = MethodTableFrom(description, hub);
     absl::MutexLock lock(&mutex_);
     if (table_ == nullptr || table_->size() != table->size()) {
       spdlog::info("hub '{}': backend {} describes {} method(s)", hub, backend_->target,
@@ -323,7 +292,7 @@ std::optional<hubcore::MethodInfo> GrpcHubBackend::FindMethod(std::string_view n
     guess.described = false;  // not a metric label: any name a client sends would become one
     return guess;
   }
-  auto it = table->find(Lower(name));
+  auto it = table->find(MethodTableKey(name));
   if (it == table->end()) {
     // Perhaps the backend was redeployed with new methods: describe it again (rate-limited),
     // so a new method is known within a retry interval.
