@@ -87,6 +87,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayConfi
     }
     auto metered =
         std::make_unique<MeteredHubBackend>(hub.name, *std::move(backend), impl->metrics);
+    metered->SetFailureLogInterval(hub.backend_failure_log_interval);
     impl->context.backends[hub.name] = metered.get();
     impl->backends.push_back(std::move(metered));
   }

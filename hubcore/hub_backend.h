@@ -49,17 +49,29 @@ struct CallOutcome {
   enum class Kind {
     kVoid,      // returned nothing
     kResult,    // returned `result`
-    kHubError,  // a client-visible error (`message`), the HubException analogue
-    kFailure,   // anything else (backend down, deadline, internal): `message` is for logs only
+    kHubError,   // a client-visible error (`message`), the HubException analogue
+    kException,  // an error the method reported as exception `exception_type` with `message`:
+                 // shown to the client only with detailed errors, as .NET shows exceptions
+    kFailure,    // anything else (backend down, deadline, internal): `message` is for logs only
   };
+  // The kFailure message of a call cancelled by the gateway (the client cancelled or left).
+  static constexpr std::string_view kCancelledMessage = "cancelled";
+
   Kind kind = Kind::kVoid;
   Value result;
   std::string message;
+  std::string exception_type;  // kException only
 
   static CallOutcome Void() { return {}; }
-  static CallOutcome Result(Value v) { return {Kind::kResult, std::move(v), {}}; }
-  static CallOutcome HubError(std::string m) { return {Kind::kHubError, {}, std::move(m)}; }
-  static CallOutcome Failure(std::string m) { return {Kind::kFailure, {}, std::move(m)}; }
+  static CallOutcome Result(Value v) { return {Kind::kResult, std::move(v), {}, {}}; }
+  static CallOutcome HubError(std::string m) { return {Kind::kHubError, {}, std::move(m), {}}; }
+  static CallOutcome Exception(std::string type, std::string m) {
+    return {Kind::kException, {}, std::move(m), std::move(type)};
+  }
+  static CallOutcome Failure(std::string m) { return {Kind::kFailure, {}, std::move(m), {}}; }
+  bool failed() const {
+    return kind == Kind::kHubError || kind == Kind::kException || kind == Kind::kFailure;
+  }
 };
 
 // A running backend call. Destroying the handle does not cancel the call.

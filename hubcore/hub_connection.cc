@@ -113,8 +113,10 @@ absl::Status HubConnection::OnHandshakeRecord(std::string_view record) {
     return absl::OkStatus();
   }
   // The backend decides first, so that a rejection reaches the client's start() as a
-  // handshake error.
+  // handshake error. Meanwhile the connection is routable: ASP.NET code adds the caller to
+  // groups and sends to it in OnConnectedAsync, and backends port that code as it is.
   state_ = State::kConnecting;
+  host_.OnConnecting();
   connect_decision_ = std::make_shared<ConnectDecision>();
   backend_->OnConnected(context_, [this, executor = host_.Executor(), backend = backend_,
                                    decision = connect_decision_, context = context_](
@@ -144,6 +146,20 @@ void HubConnection::OnBackendConnected(absl::StatusOr<std::string> rejection) {
   if (state_ != State::kConnecting) {
     return;  // closed meanwhile
   }
+  if (!rejection.ok() && options_.accept_when_backend_unavailable &&
+      (absl::IsUnavailable(rejection.status()) || absl::IsDeadlineExceeded(rejection.status()))) {
+    // The operator chose availability over the backend's say: the connection opens without the
+    // backend (which then never hears of it, not even its end).
+    AcceptConnection();
+    if (WriteHeldDeliveries()) {
+      ProcessHeldRecords();
+    }
+    return;
+  }
+  if (!rejection.ok() || !rejection->empty()) {
+    held_deliveries_.clear();
+    held_delivery_bytes_ = 0;
+  }
   if (!rejection.ok()) {
     close_reason_ = std::string(rejection.status().message());
     NoteCloseCause(CloseCause::kRejected);
@@ -159,6 +175,12 @@ void HubConnection::OnBackendConnected(absl::StatusOr<std::string> rejection) {
   }
   backend_accepted_ = true;
   AcceptConnection();
+  if (WriteHeldDeliveries()) {
+    ProcessHeldRecords();
+  }
+}
+
+void HubConnection::ProcessHeldRecords() {
   std::vector<std::string> held = std::move(held_records_);
   held_records_.clear();
   for (const std::string& record : held) {
@@ -349,7 +371,39 @@ void HubConnection::InvokeClient(std::string method, std::vector<Value> argument
   dispatcher().InvokeClient(std::move(method), std::move(arguments), deadline, std::move(done));
 }
 
+void HubConnection::HoldDelivery(const SerializedMessage& message) {
+  FrameConstSharedPtr frame = message.FrameFor(protocol_);
+  const size_t size = frame->size();
+  if (held_delivery_bytes_ > 0 && held_delivery_bytes_ + size > options_.max_queued_bytes) {
+    held_deliveries_overflowed_ = true;
+    return;
+  }
+  held_delivery_bytes_ += size;
+  held_deliveries_.push_back(HeldDelivery{std::move(frame), TypeOf(message.message())});
+}
+
+bool HubConnection::WriteHeldDeliveries() {
+  std::vector<HeldDelivery> held = std::move(held_deliveries_);
+  held_deliveries_.clear();
+  held_delivery_bytes_ = 0;
+  for (HeldDelivery& delivery : held) {
+    if (state_ != State::kConnected) {
+      return false;
+    }
+    WriteBounded(std::move(delivery.frame), delivery.type);
+  }
+  if (held_deliveries_overflowed_ && state_ == State::kConnected) {
+    held_deliveries_overflowed_ = false;
+    ApplySlowConsumerPolicy();
+  }
+  return state_ == State::kConnected;
+}
+
 void HubConnection::Deliver(const SerializedMessage& message) {
+  if (state_ == State::kConnecting) {
+    HoldDelivery(message);
+    return;
+  }
   if (state_ != State::kConnected) {
     return;
   }

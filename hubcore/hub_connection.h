@@ -33,7 +33,12 @@ class HubConnectionHost {
   virtual bool Write(FrameConstSharedPtr frame, bool bounded) = 0;
   // Sends what is queued, then ends the transport normally (for WebSockets, close 1000).
   virtual void CloseTransport() = 0;
-  // The handshake succeeded (and the backend accepted the connection): it may now be routed to.
+  // The handshake was read and the backend is asked to accept the connection: from now on the
+  // connection may be routed to (group changes, pushes), so that the backend's OnConnected can
+  // already address it; the hub holds what is pushed until the backend has answered.
+  virtual void OnConnecting() {}
+  // The handshake succeeded (and the backend accepted the connection): it is open; routable if
+  // OnConnecting did not already make it so.
   virtual void OnHandshakeCompleted() = 0;
   // Runs work on the connection's thread while the connection exists; callable from any thread.
   virtual ConnectionExecutorSharedPtr Executor() = 0;
@@ -119,6 +124,13 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   absl::Status OnMessageRecord(std::string_view record);
   void OnBackendConnected(absl::StatusOr<std::string> rejection);
   void AcceptConnection();
+  // Once accepted: the messages that arrived while the backend decided, in order.
+  void ProcessHeldRecords();
+  // While connecting: keeps a push for after the handshake answer, within max_queued_bytes.
+  void HoldDelivery(const SerializedMessage& message);
+  // Once accepted: writes the held pushes in order, then applies the slow-consumer policy if
+  // some did not fit. False when that closed the connection.
+  bool WriteHeldDeliveries();
   void FailHandshake(std::string_view error);
   void FailProtocol(std::string_view detail);
   void WriteControlFrame(FrameConstSharedPtr frame);
@@ -161,6 +173,15 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   std::shared_ptr<ConnectDecision> connect_decision_;
   // Records that arrived while the backend decided on the connection.
   std::vector<std::string> held_records_;
+  // Pushes that arrived while the backend decided (its OnConnected may send to the
+  // connection), written after the handshake answer; bounded by max_queued_bytes.
+  struct HeldDelivery {
+    FrameConstSharedPtr frame;
+    MessageType type;
+  };
+  std::vector<HeldDelivery> held_deliveries_;
+  size_t held_delivery_bytes_ = 0;
+  bool held_deliveries_overflowed_ = false;
   std::string close_reason_;
   bool stateful_reconnect_allowed_ = false;
   std::unique_ptr<StatefulReconnect> stateful_;  // null unless in effect (keeps idle state small)

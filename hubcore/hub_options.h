@@ -59,6 +59,25 @@ struct HubOptions {
   // a given node). The access token is this one, or else the caller's bearer token.
   std::string negotiate_redirect_url;
   std::string negotiate_redirect_access_token;
+
+  // Backends coming and going (issue 11).
+  // When the backend's OnConnected fails because the backend is unavailable (gRPC UNAVAILABLE or
+  // DEADLINE_EXCEEDED): refuse the connection (false, the default: OnConnected is where a
+  // backend authorizes connections and joins them to groups, so nobody gets in unchecked), or
+  // accept it without the backend knowing (true: push-only hubs whose OnConnected only
+  // observes). Other OnConnected errors always refuse.
+  bool accept_when_backend_unavailable = false;
+  // Failed backend calls are logged at warning level at most once per this interval per hub.
+  std::chrono::milliseconds backend_failure_log_interval{10'000};
+  // TLS to the backend (grpc::SslCredentials); plaintext while ca_file is empty. The client
+  // certificate and key (PEM files) are optional, and go together.
+  struct BackendTls {
+    std::string ca_file;
+    std::string cert_file;
+    std::string key_file;
+    bool enabled() const { return !ca_file.empty(); }
+  };
+  BackendTls backend_tls;
 };
 
 }  // namespace hubgate::hubcore

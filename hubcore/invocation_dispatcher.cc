@@ -153,6 +153,7 @@ void InvocationDispatcher::OnInvocationDone(uint64_t key,
         Complete(*invocation_id, std::nullopt, std::move(outcome.result));
         break;
       case CallOutcome::Kind::kHubError:
+      case CallOutcome::Kind::kException:
       case CallOutcome::Kind::kFailure:
         Complete(*invocation_id,
                  OutcomeErrorText(InvocationErrorPrefix(method), outcome), std::nullopt);
@@ -175,6 +176,10 @@ std::string InvocationDispatcher::OutcomeErrorText(std::string_view prefix,
   if (outcome.kind == CallOutcome::Kind::kHubError) {
     // A HubException's message always reaches the client.
     return BuildErrorText(prefix, "HubException", outcome.message, /*detailed_errors=*/true);
+  }
+  if (outcome.kind == CallOutcome::Kind::kException) {
+    return BuildErrorText(prefix, outcome.exception_type, outcome.message,
+                          options_.detailed_errors);
   }
   return BuildErrorText(prefix, "RpcException", outcome.message, options_.detailed_errors);
 }
@@ -220,8 +225,10 @@ void InvocationDispatcher::OnStreamInvocation(StreamInvocationMessage message) {
       StreamItemMessage stream_item;
       stream_item.invocation_id = id;
       stream_item.item = std::move(item);
-      if (!host_.WriteToClient(stream_item, /*bounded=*/true) && !closed_ &&
-          IsRunningStream(id, key)) {
+      const bool written = host_.WriteToClient(stream_item, /*bounded=*/true);
+      if (written) {
+        streams_[id].produced = true;
+      } else if (!closed_ && IsRunningStream(id, key)) {
         // The client does not keep up. Rather than a stream with gaps, end it with an error.
         auto call = std::move(streams_[id].call);
         streams_.erase(id);
@@ -238,7 +245,7 @@ void InvocationDispatcher::OnStreamInvocation(StreamInvocationMessage message) {
   streams_[id] = RunningStream{
       backend_->StreamInvoke(context_, *method, std::move(message.arguments), id,
                              std::move(on_item), std::move(done)),
-      key};
+      key, method->name};
 }
 
 bool InvocationDispatcher::IsRunningStream(const std::string& invocation_id, uint64_t key) const {
@@ -251,13 +258,17 @@ void InvocationDispatcher::OnStreamDone(const std::string& invocation_id, uint64
   if (!IsRunningStream(invocation_id, key)) {
     return;  // cancelled by the client (its Completion was already sent), or an older call
   }
-  streams_.erase(invocation_id);
+  auto stream = streams_.find(invocation_id);
+  const bool produced = stream->second.produced;
+  const std::string method = std::move(stream->second.method);
+  streams_.erase(stream);
   if (closed_) {
     return;
   }
-  if (outcome.kind == CallOutcome::Kind::kHubError ||
-      outcome.kind == CallOutcome::Kind::kFailure) {
-    Complete(invocation_id, OutcomeErrorText(kStreamErrorPrefix, outcome), std::nullopt);
+  if (outcome.failed()) {
+    const std::string prefix =
+        produced ? std::string(kStreamErrorPrefix) : InvocationErrorPrefix(method);
+    Complete(invocation_id, OutcomeErrorText(prefix, outcome), std::nullopt);
     return;
   }
   Complete(invocation_id, std::nullopt, std::nullopt);

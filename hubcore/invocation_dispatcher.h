@@ -73,6 +73,10 @@ class InvocationDispatcher {
   struct RunningStream {
     std::shared_ptr<BackendCall> call;
     uint64_t key = 0;  // tells this call's late callbacks from those of an earlier, reused id
+    std::string method;
+    // Whether an item reached the client: a failure before that is a failed invocation (.NET:
+    // the method threw before returning its stream), after it a failure while streaming.
+    bool produced = false;
   };
   struct ClientResultWait {
     TimePoint deadline;

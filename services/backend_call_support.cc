@@ -1,11 +1,14 @@
 #include "services/backend_call_support.h"
 
+#include <algorithm>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/proto_conversion.h"
 
@@ -17,6 +20,21 @@ void FillPairs(const hubcore::StringPairs& from,
   for (const auto& [key, value] : from) {
     (*to)[key] = value;
   }
+}
+
+// The type name is written into client-visible text after the fixed prefix: keep it to what
+// type names are made of (.NET nested and generic names use '+' and '`'), so a backend cannot
+// smuggle text that looks like part of the prefix or a second message.
+constexpr size_t kMaxTypeNameLength = 128;
+
+bool IsPlausibleTypeName(std::string_view type) {
+  if (type.size() > kMaxTypeNameLength) {
+    return false;
+  }
+  return std::all_of(type.begin(), type.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
+           c == '`' || c == '+';
+  });
 }
 
 }  // namespace
@@ -68,16 +86,29 @@ hubcore::CallOutcome OutcomeFromResponse(const v1::InvokeResponse& response) {
       return hubcore::CallOutcome::Result(*std::move(result));
     }
     case v1::InvokeResponse::kError:
-      return hubcore::CallOutcome::HubError(response.error().message());
+      return OutcomeFromHubError(response.error());
     case v1::InvokeResponse::OUTCOME_NOT_SET:
       break;
   }
   return hubcore::CallOutcome::Void();
 }
 
+hubcore::CallOutcome OutcomeFromHubError(const v1::HubError& error) {
+  const std::string& type = error.type();
+  if (type.empty() || type == "HubException") {
+    return hubcore::CallOutcome::HubError(error.message());
+  }
+  if (!IsPlausibleTypeName(type)) {
+    return hubcore::CallOutcome::Failure(
+        absl::StrCat("backend sent a HubError with an unusable type (", kMaxTypeNameLength,
+                     " letters, digits, '.', '_', '`', '+' at most): ", error.message()));
+  }
+  return hubcore::CallOutcome::Exception(type, error.message());
+}
+
 hubcore::CallOutcome OutcomeFromStatus(const grpc::Status& status, bool cancelled_by_us) {
   if (cancelled_by_us && status.error_code() == grpc::StatusCode::CANCELLED) {
-    return hubcore::CallOutcome::Failure("cancelled");
+    return hubcore::CallOutcome::Failure(std::string(hubcore::CallOutcome::kCancelledMessage));
   }
   return hubcore::CallOutcome::Failure(StatusText(status));
 }

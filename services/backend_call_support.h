@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -18,10 +19,20 @@ namespace hubgate::services {
 struct BackendChannel {
   std::string hub;
   std::string target;
+  bool tls = false;  // for log lines: a TLS failure reads differently from a refused connection
   std::chrono::milliseconds deadline{30'000};  // per unary call
   size_t stream_buffer_capacity = 10;          // upload messages queued before back-pressure
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<v1::HubHandler::Stub> stub;  // thread-safe
+  // Sees the status of every finished call (set once, before the first call): an UNAVAILABLE
+  // backend may come back as a new deployment, so the description is fetched again.
+  std::function<void(const grpc::Status&)> status_observer;
+
+  void ObserveStatus(const grpc::Status& status) const {
+    if (status_observer) {
+      status_observer(status);
+    }
+  }
 };
 using BackendChannelSharedPtr = std::shared_ptr<BackendChannel>;
 
@@ -37,8 +48,13 @@ v1::InvokeRequest MakeInvokeRequest(const hubcore::CallContext& context,
                                     const std::vector<hubcore::Value>& arguments,
                                     std::string invocation_id);
 
-// result -> Result, error -> HubError, neither -> Void; a result that does not convert -> Failure.
+// result -> Result, error -> OutcomeFromHubError, neither -> Void; a result that does not
+// convert -> Failure.
 hubcore::CallOutcome OutcomeFromResponse(const v1::InvokeResponse& response);
+
+// A HubError without a type (or of type "HubException") -> HubError; with another type ->
+// Exception. A type that is not a plausible type name (it would reach clients) -> Failure.
+hubcore::CallOutcome OutcomeFromHubError(const v1::HubError& error);
 
 // A finished call's non-OK status. `cancelled_by_us`: our own Cancel() ran, so CANCELLED is
 // reported as Failure("cancelled").

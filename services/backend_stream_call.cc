@@ -40,7 +40,7 @@ void BackendStreamCall::OnReadDone(bool ok) {
   }
   switch (response_.outcome_case()) {
     case v1::StreamInvokeResponse::kError:
-      ended_ = hubcore::CallOutcome::HubError(response_.error().message());
+      ended_ = OutcomeFromHubError(response_.error());
       break;
     case v1::StreamInvokeResponse::kItem: {
       absl::StatusOr<hubcore::Value> item = ProtoConversion::ValueFromProto(response_.item());
@@ -63,6 +63,7 @@ void BackendStreamCall::OnReadDone(bool ok) {
 }
 
 void BackendStreamCall::OnDone(const grpc::Status& status) {
+  backend_->ObserveStatus(status);
   hubcore::CallOutcome outcome;
   if (ended_.has_value()) {
     outcome = *std::move(ended_);

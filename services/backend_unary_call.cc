@@ -28,6 +28,7 @@ void BackendUnaryCall::Cancel() {
 }
 
 void BackendUnaryCall::OnDone(const grpc::Status& status) {
+  backend_->ObserveStatus(status);
   std::move(done_)(status.ok() ? OutcomeFromResponse(response_)
                                : OutcomeFromStatus(status, cancelled_.load()));
   // Last statement: this may destroy the call (when the handle is already gone).

@@ -210,6 +210,7 @@ void BackendUploadCall::OnWriteDone(bool ok) {
 }
 
 void BackendUploadCall::OnDone(const grpc::Status& status) {
+  backend_->ObserveStatus(status);
   bool notify = false;
   {
     absl::MutexLock lock(&mutex_);

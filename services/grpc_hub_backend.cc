@@ -10,52 +10,23 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "grpcpp/alarm.h"
 #include "grpcpp/grpcpp.h"
-#include "hubcore/string_view_compat.h"
 #include "hubgate/v1/hub_handler.grpc.pb.h"
 #include "services/backend_call_support.h"
+#include "services/backend_credentials.h"
 #include "services/backend_stream_call.h"
 #include "services/backend_unary_call.h"
 #include "services/backend_upload_call.h"
+#include "services/method_table.h"
 #include "spdlog/spdlog.h"
 
 namespace hubgate::services {
 namespace {
-
-// Lower-case method name -> method, canonical spelling kept in MethodInfo::name.
-using MethodTable = absl::flat_hash_map<std::string, hubcore::MethodInfo>;
-
-std::string Lower(std::string_view name) { return absl::AsciiStrToLower(AsAbsl(name)); }
-
-std::shared_ptr<const MethodTable> TableFrom(const v1::HubDescription& description,
-                                             const std::string& hub) {
-  auto table = std::make_shared<MethodTable>();
-  for (const v1::MethodDescription& method : description.methods()) {
-    if (method.name().empty()) {
-      spdlog::warn("hub '{}': backend describes a method without a name; ignored", hub);
-      continue;
-    }
-    hubcore::MethodInfo info;
-    info.name = method.name();
-    info.kind = method.kind() == v1::MethodDescription::KIND_STREAM
-                    ? hubcore::MethodInfo::Kind::kStream
-                    : hubcore::MethodInfo::Kind::kInvoke;
-    info.upload_streams = method.upload_streams();
-    auto [it, inserted] = table->try_emplace(Lower(method.name()), std::move(info));
-    if (!inserted) {
-      // .NET forbids overloads; the first spelling wins, as a client cannot tell them apart.
-      spdlog::warn("hub '{}': backend describes '{}' twice (names ignore case); keeping '{}'", hub,
-                   method.name(), it->second.name);
-    }
-  }
-  return table;
-}
 
 // Unary call state shared between the caller and gRPC's callback.
 template <typename Request, typename Response>
@@ -69,8 +40,12 @@ struct UnaryState {
 
 class GrpcHubBackend::Impl : public std::enable_shared_from_this<Impl> {
  public:
-  Impl(BackendChannelSharedPtr backend, std::chrono::milliseconds describe_retry_interval)
-      : backend_(std::move(backend)), describe_retry_interval_(describe_retry_interval) {}
+  Impl(BackendChannelSharedPtr backend, const GrpcHubBackendTuning& tuning)
+      : backend_(std::move(backend)),
+        describe_retry_interval_(tuning.describe_retry_interval),
+        background_initial_delay_(tuning.background_describe_initial_delay),
+        background_max_delay_(tuning.background_describe_max_delay),
+        background_delay_(tuning.background_describe_initial_delay) {}
 
   const BackendChannelSharedPtr& backend() const { return backend_; }
 
@@ -93,16 +68,77 @@ class GrpcHubBackend::Impl : public std::enable_shared_from_this<Impl> {
           (attempted_ && now - last_attempt_ < describe_retry_interval_)) {
         return;
       }
-      describing_ = true;
-      describe_running_ = true;
-      attempted_ = true;
-      last_attempt_ = now;
+      BeginDescribeLocked();
+    }
+    StartDescribe();
+  }
+
+  // Describes the backend until a Describe succeeds, retrying with exponential backoff: at
+  // start-up (a gateway may start before its backends) and when a call found the backend
+  // UNAVAILABLE (it may come back as a new deployment with other methods). Clients' calls are
+  // not needed to get a description.
+  void DescribeInBackground() {
+    {
+      absl::MutexLock lock(&mutex_);
+      if (stopping_ || background_) {
+        return;
+      }
+      background_ = true;
+      background_delay_ = background_initial_delay_;
+      if (describing_) {
+        return;  // the running Describe's outcome continues the loop
+      }
+      BeginDescribeLocked();
     }
     StartDescribe();
   }
 
  private:
   bool HasTable() const ABSL_SHARED_LOCKS_REQUIRED(mutex_) { return table_ != nullptr; }
+
+  void BeginDescribeLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    describing_ = true;
+    describe_running_ = true;
+    attempted_ = true;
+    last_attempt_ = std::chrono::steady_clock::now();
+  }
+
+  // After a failed background Describe: the next one after the current backoff delay.
+  void ScheduleBackgroundRetry() {
+    std::chrono::milliseconds delay;
+    {
+      absl::MutexLock lock(&mutex_);
+      if (stopping_ || !background_) {
+        return;
+      }
+      delay = background_delay_;
+      background_delay_ = std::min(background_delay_ * 2, background_max_delay_);
+    }
+    auto alarm = std::make_unique<grpc::Alarm>();
+    alarm->Set(std::chrono::system_clock::now() + delay,
+               [weak = weak_from_this()](bool fired) {
+                 if (!fired) {
+                   return;  // cancelled: the backend object is going away
+                 }
+                 if (std::shared_ptr<Impl> self = weak.lock()) {
+                   self->RetryInBackground();
+                 }
+               });
+    std::unique_ptr<grpc::Alarm> previous;  // fired already; destroyed outside the lock
+    absl::MutexLock lock(&mutex_);
+    previous = std::exchange(retry_alarm_, std::move(alarm));
+  }
+
+  void RetryInBackground() {
+    {
+      absl::MutexLock lock(&mutex_);
+      if (stopping_ || !background_ || describing_) {
+        return;
+      }
+      BeginDescribeLocked();
+    }
+    StartDescribe();
+  }
 
   void StartDescribe() {
     using State = UnaryState<v1::DescribeRequest, v1::HubDescription>;
@@ -133,6 +169,9 @@ class GrpcHubBackend::Impl : public std::enable_shared_from_this<Impl> {
     if (describe_context_ != nullptr) {
       describe_context_->TryCancel();
     }
+    if (retry_alarm_ != nullptr) {
+      retry_alarm_->Cancel();
+    }
     auto finished = [this]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) { return !describe_running_; };
     mutex_.AwaitWithTimeout(absl::Condition(&finished), absl::Seconds(5));
   }
@@ -149,16 +188,19 @@ class GrpcHubBackend::Impl : public std::enable_shared_from_this<Impl> {
         first_failure = !failing_;
         failing_ = true;
       }
-      // Retries happen up to once per interval while clients call; log the first one loudly.
+      // Retried in the background with backoff; log the first failure of a series loudly.
       const std::string text = StatusText(status);
       if (first_failure) {
-        spdlog::warn("hub '{}': backend {} cannot be described: {}", hub, backend_->target, text);
+        spdlog::warn(
+            "hub '{}': backend {} ({}) cannot be described (retrying in the background): {}", hub,
+            backend_->target, backend_->tls ? "TLS" : "plaintext", text);
       } else {
         spdlog::debug("hub '{}': backend {} cannot be described: {}", hub, backend_->target, text);
       }
+      ScheduleBackgroundRetry();
       return;
     }
-    std::shared_ptr<const MethodTable> table = TableFrom(description, hub);
+    std::shared_ptr<const MethodTable> table = MethodTableFrom(description, hub);
     absl::MutexLock lock(&mutex_);
     if (table_ == nullptr || table_->size() != table->size()) {
       spdlog::info("hub '{}': backend {} describes {} method(s)", hub, backend_->target,
@@ -166,11 +208,14 @@ class GrpcHubBackend::Impl : public std::enable_shared_from_this<Impl> {
     }
     describing_ = false;
     failing_ = false;
+    background_ = false;
     table_ = std::move(table);
   }
 
   const BackendChannelSharedPtr backend_;
   const std::chrono::milliseconds describe_retry_interval_;
+  const std::chrono::milliseconds background_initial_delay_;
+  const std::chrono::milliseconds background_max_delay_;
 
   mutable absl::Mutex mutex_;
   // Null until the first successful Describe; replaced as a whole, never changed in place.
@@ -184,6 +229,10 @@ class GrpcHubBackend::Impl : public std::enable_shared_from_this<Impl> {
   bool attempted_ ABSL_GUARDED_BY(mutex_) = false;
   bool failing_ ABSL_GUARDED_BY(mutex_) = false;
   std::chrono::steady_clock::time_point last_attempt_ ABSL_GUARDED_BY(mutex_);
+  // A background Describe loop is running (until a Describe succeeds).
+  bool background_ ABSL_GUARDED_BY(mutex_) = false;
+  std::chrono::milliseconds background_delay_ ABSL_GUARDED_BY(mutex_);
+  std::unique_ptr<grpc::Alarm> retry_alarm_ ABSL_GUARDED_BY(mutex_);
 };
 
 absl::StatusOr<std::unique_ptr<GrpcHubBackend>> GrpcHubBackend::Create(
@@ -203,14 +252,28 @@ absl::StatusOr<std::unique_ptr<GrpcHubBackend>> GrpcHubBackend::Create(
   auto backend = std::make_shared<BackendChannel>();
   backend->hub = options.name;
   backend->target = options.backend_target;
+  backend->tls = options.backend_tls.enabled();
   backend->deadline = options.backend_deadline;
   backend->stream_buffer_capacity = options.stream_buffer_capacity;
-  backend->channel = grpc::CreateCustomChannel(options.backend_target,
-                                               grpc::InsecureChannelCredentials(), arguments);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      BackendCredentials(options);
+  if (!credentials.ok()) {
+    return credentials.status();
+  }
+  backend->channel =
+      grpc::CreateCustomChannel(options.backend_target, *std::move(credentials), arguments);
   backend->stub = v1::HubHandler::NewStub(backend->channel);
 
-  auto impl = std::make_shared<Impl>(std::move(backend), tuning.describe_retry_interval);
-  impl->MaybeDescribe();
+  auto impl = std::make_shared<Impl>(backend, tuning);
+  backend->status_observer = [weak = std::weak_ptr<Impl>(impl)](const grpc::Status& status) {
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE) {
+      return;
+    }
+    if (std::shared_ptr<Impl> alive = weak.lock()) {
+      alive->DescribeInBackground();
+    }
+  };
+  impl->DescribeInBackground();
   return std::unique_ptr<GrpcHubBackend>(new GrpcHubBackend(std::move(impl)));
 }
 
@@ -229,7 +292,7 @@ std::optional<hubcore::MethodInfo> GrpcHubBackend::FindMethod(std::string_view n
     guess.described = false;  // not a metric label: any name a client sends would become one
     return guess;
   }
-  auto it = table->find(Lower(name));
+  auto it = table->find(MethodTableKey(name));
   if (it == table->end()) {
     // Perhaps the backend was redeployed with new methods: describe it again (rate-limited),
     // so a new method is known within a retry interval.
@@ -251,6 +314,7 @@ void GrpcHubBackend::OnConnected(const hubcore::CallContext& context, ConnectedC
   // The callback holds `backend`, so the channel outlives the call.
   backend->stub->async()->OnConnected(
       &state->context, &state->request, &state->response, [backend, state](grpc::Status status) {
+        backend->ObserveStatus(status);
         if (!status.ok()) {
           std::move(state->done)(
               absl::Status(static_cast<absl::StatusCode>(status.error_code()), StatusText(status)));

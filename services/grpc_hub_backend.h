@@ -20,6 +20,10 @@ struct GrpcHubBackendTuning {
   // Caps the channel's reconnect backoff (gRPC's default grows to 2 minutes), so a restarted
   // backend is reached again within seconds.
   std::chrono::milliseconds max_reconnect_backoff{5000};
+  // The background Describe (at start-up, and after a call found the backend UNAVAILABLE)
+  // retries after this delay, doubling up to the maximum, until a Describe succeeds.
+  std::chrono::milliseconds background_describe_initial_delay{250};
+  std::chrono::milliseconds background_describe_max_delay{5000};
 };
 
 // A hub's backend reached over gRPC: the gateway is the client of the backend's HubHandler
@@ -31,8 +35,9 @@ struct GrpcHubBackendTuning {
 // report their outcomes. This header is free of gRPC includes.
 class GrpcHubBackend final : public hubcore::HubBackend {
  public:
-  // Connects to `options.backend_target` (insecure credentials) and starts a Describe.
-  // InvalidArgument when the target is empty.
+  // Connects to `options.backend_target` (TLS when `options.backend_tls` names a CA file,
+  // otherwise plaintext) and describes the backend in the background until that succeeds.
+  // InvalidArgument when the target is empty or a TLS file cannot be read.
   static absl::StatusOr<std::unique_ptr<GrpcHubBackend>> Create(
       const hubcore::HubOptions& options, const GrpcHubBackendTuning& tuning = {});
   ~GrpcHubBackend() override;

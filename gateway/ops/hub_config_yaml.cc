@@ -77,6 +77,45 @@ absl::Status ReadNegotiateRedirect(const YAML::Node& node, const std::string& pa
                     });
 }
 
+// Backends coming and going (issue 11): on_backend_unavailable, backend_failure_log_interval,
+// backend_tls. True when `key` is one of them (then `status` is the outcome).
+bool ParseBackendAvailabilityKey(std::string_view key, const YAML::Node& value,
+                                 const std::string& path, hubcore::HubOptions& hub,
+                                 absl::Status& status) {
+  if (key == "on_backend_unavailable") {
+    const std::string choice = value.IsScalar() ? value.Scalar() : "";
+    if (choice == "refuse" || choice == "accept") {
+      hub.accept_when_backend_unavailable = choice == "accept";
+      status = absl::OkStatus();
+    } else {
+      status = KeyError(path, value, "expected refuse or accept");
+    }
+    return true;
+  }
+  if (key == "backend_failure_log_interval") {
+    status = ReadDuration(value, path, hub.backend_failure_log_interval);
+    return true;
+  }
+  if (key == "backend_tls") {
+    hubcore::HubOptions::BackendTls& tls = hub.backend_tls;
+    status = ForEachKey(value, path, {"ca_file", "cert_file", "key_file"},
+                        [&](std::string_view tls_key, const YAML::Node& v, const std::string& p) {
+                          if (tls_key == "ca_file") return ReadString(v, p, tls.ca_file);
+                          if (tls_key == "cert_file") return ReadString(v, p, tls.cert_file);
+                          return ReadString(v, p, tls.key_file);
+                        });
+    if (status.ok() && tls.ca_file.empty()) {
+      status = KeyError(path, value, "expected ca_file (the CA bundle the backend's certificate "
+                                     "is checked against)");
+    }
+    if (status.ok() && tls.cert_file.empty() != tls.key_file.empty()) {
+      status = KeyError(path, value, "cert_file and key_file go together");
+    }
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 absl::Status ParseHubYaml(const YAML::Node& node, const std::string& hub_path,
@@ -89,8 +128,10 @@ absl::Status ParseHubYaml(const YAML::Node& node, const std::string& hub_path,
        "disconnect_timeout", "backend_target", "backend_deadline", "max_parallel_invocations",
        "stream_buffer_capacity", "forwarded_headers", "transports", "poll_timeout",
        "stateful_reconnect", "stateful_reconnect_buffer_size", "negotiate_redirect",
-       "close_on_authentication_expiration"},
+       "close_on_authentication_expiration", "on_backend_unavailable",
+       "backend_failure_log_interval", "backend_tls"},
       [&](std::string_view key, const YAML::Node& value, const std::string& path) {
+        if (absl::Status s; ParseBackendAvailabilityKey(key, value, path, hub, s)) return s;
         if (key == "name") {
           if (absl::Status s = ReadString(value, path, hub.name); !s.ok()) return s;
           if (hub.name.empty()) return KeyError(path, value, "expected a non-empty name");

@@ -238,4 +238,28 @@ void Metrics::PushApiRefused(std::string_view reason, std::string_view operation
   push_api_refusals_->Add({{"reason", Str(reason)}, {"operation", Str(operation)}}).Increment();
 }
 
+prometheus::Family<prometheus::Counter>& Metrics::BuildBackendConnectFailures(
+    prometheus::Registry& registry) {
+  return BuildCounter()
+      .Name("hubgate_backend_connect_failures_total")
+      .Help("OnConnected calls to the hub's backend that failed (unreachable, deadline, error)")
+      .Register(registry);
+}
+
+prometheus::Family<prometheus::Counter>& Metrics::BuildBackendFailureLogsSuppressed(
+    prometheus::Registry& registry) {
+  return BuildCounter()
+      .Name("hubgate_backend_failure_logs_suppressed_total")
+      .Help("Failed backend calls not logged because of the per-hub log rate limit")
+      .Register(registry);
+}
+
+void Metrics::BackendConnectFailed(const std::string& hub) {
+  backend_connect_failures_.Add({{"hub", hub}}).Increment();
+}
+
+void Metrics::BackendFailureLogSuppressed(const std::string& hub) {
+  backend_failure_logs_suppressed_.Add({{"hub", hub}}).Increment();
+}
+
 }  // namespace hubgate::gateway

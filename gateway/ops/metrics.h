@@ -65,6 +65,12 @@ class Metrics {
   // send, membership, client_results, management.
   void PushApiRefused(std::string_view reason, std::string_view operation);
 
+  // Backend availability (issue 11): an OnConnected call that failed (the backend unreachable,
+  // slow or broken; the hub's on_backend_unavailable decides the connection's fate), and a
+  // failed backend call's warning line left out by the per-hub log rate limit.
+  void BackendConnectFailed(const std::string& hub);
+  void BackendFailureLogSuppressed(const std::string& hub);
+
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Gauge>& connections_;
@@ -88,6 +94,16 @@ class Metrics {
   absl::Mutex pushes_mutex_;
   absl::flat_hash_map<std::string, prometheus::Counter*> push_counters_
       ABSL_GUARDED_BY(pushes_mutex_);
+
+  // Backend availability families, built in declaration order after registry_.
+  static prometheus::Family<prometheus::Counter>& BuildBackendConnectFailures(
+      prometheus::Registry& registry);
+  static prometheus::Family<prometheus::Counter>& BuildBackendFailureLogsSuppressed(
+      prometheus::Registry& registry);
+  prometheus::Family<prometheus::Counter>& backend_connect_failures_ =
+      BuildBackendConnectFailures(*registry_);
+  prometheus::Family<prometheus::Counter>& backend_failure_logs_suppressed_ =
+      BuildBackendFailureLogsSuppressed(*registry_);
 
   absl::Mutex traffic_mutex_;
   absl::flat_hash_map<std::string, std::unique_ptr<Traffic>> traffic_

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "hubcore/string_view_compat.h"
+
 namespace hubgate::gateway {
 
 namespace {
@@ -18,6 +20,7 @@ std::string_view OutcomeLabel(const hubcore::CallOutcome& outcome) {
     case hubcore::CallOutcome::Kind::kResult:
       return "ok";
     case hubcore::CallOutcome::Kind::kHubError:
+    case hubcore::CallOutcome::Kind::kException:  // typed or not, the method reported an error
       return "hub_error";
     case hubcore::CallOutcome::Kind::kFailure:
       return "failure";
@@ -40,6 +43,11 @@ void MeteredHubBackend::OnConnected(const hubcore::CallContext& context,
   inner_->OnConnected(context, [this, start = Clock::now(), done = std::move(done)](
                                    absl::StatusOr<std::string> decision) mutable {
     metrics_.BackendConnectCall(hub_, SecondsSince(start));
+    if (!decision.ok()) {
+      metrics_.BackendConnectFailed(hub_);
+      failure_log_->Report("connect", kUnknownMethodLabel,
+                           AsStd(decision.status().message()), Clock::now() - start);
+    }
     std::move(done)(std::move(decision));
   });
 }
@@ -51,6 +59,11 @@ hubcore::HubBackend::OutcomeCallback MeteredHubBackend::Measure(const hubcore::M
   return [this, name = std::move(label), kind, start = Clock::now(),
           done = std::move(done)](hubcore::CallOutcome outcome) mutable {
     metrics_.Invoked(hub_, name, kind, OutcomeLabel(outcome), SecondsSince(start));
+    // A call we cancelled (the client cancelled or left) is no failure of the backend.
+    if (outcome.kind == hubcore::CallOutcome::Kind::kFailure &&
+        outcome.message != hubcore::CallOutcome::kCancelledMessage) {
+      failure_log_->Report(kind, name, outcome.message, Clock::now() - start);
+    }
     std::move(done)(std::move(outcome));
   };
 }

@@ -62,13 +62,24 @@ void ConnectionSession::CloseTransport() {
   OnCloseRequested();
 }
 
+void ConnectionSession::OnConnecting() {
+  HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
+  Route();
+}
+
 void ConnectionSession::OnHandshakeCompleted() {
   HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
-  worker_.IndexFor(hub_.options().name).AddConnection(connection_id(), user_id(), &hub_);
-  routed_ = true;
+  Route();
   counted_open_ = true;
   context_.metrics.ConnectionOpened(hub_.options().name, transport_label(), hub_.protocol());
   spdlog::debug("connection {} completed the handshake", connection_id());
+}
+
+void ConnectionSession::Route() {
+  if (!routed_ && !close_requested_) {
+    worker_.IndexFor(hub_.options().name).AddConnection(connection_id(), user_id(), &hub_);
+    routed_ = true;
+  }
 }
 
 void ConnectionSession::Unroute() {

@@ -22,9 +22,10 @@ inline constexpr char kOffOwningWorker[] = "session state used off its owning wo
 // What every transport session of a hub connection does the same way, whatever carries its
 // bytes (WebSocketSession; SseSession and LongPollingSession through HttpTransportSession): it
 // owns the HubConnection, registers with its worker (ticks, shutdown drain), is a member of the
-// worker's routing index from the handshake until the connection closes (this class alone adds
-// and removes it), bounds the send queue, counts traffic, runs the hub's deferred work through a
-// SessionExecutor, and ends the connection exactly once (Teardown).
+// worker's routing index from the handshake (while the backend's OnConnected runs, too) until
+// the connection closes (this class alone adds and removes it), bounds the send queue, counts
+// traffic, runs the hub's deferred work through a SessionExecutor, and ends the connection
+// exactly once (Teardown).
 //
 // A session lives on one worker for life and its state has no lock: every entry point checks
 // that it runs on that worker's thread. The transports keep what is theirs: the stream, the
@@ -39,6 +40,7 @@ class ConnectionSession : public std::enable_shared_from_this<ConnectionSession>
 
   // hubcore::HubConnectionHost (Write, PauseReading and ResumeReading are the transport's)
   void CloseTransport() final;
+  void OnConnecting() final;
   void OnHandshakeCompleted() final;
   hubcore::ConnectionExecutorSharedPtr Executor() final;
 
@@ -127,6 +129,8 @@ class ConnectionSession : public std::enable_shared_from_this<ConnectionSession>
   hubcore::HubConnection hub_;  // owns the call context and points to the hub's options
 
  private:
+  // Joins the routing index (once; not after a close request).
+  void Route();
   // Leaves the routing index (pushes no longer reach the connection).
   void Unroute();
   std::string_view transport_label() const;

@@ -125,6 +125,20 @@ test('HubError is the same with detailed_errors', async () => {
   );
 });
 
+test('a HubError with an exception type is masked unless detailed_errors, as .NET does', async () => {
+  const message = 'Sequence contains no elements';
+  assert.equal(await errorOf(conn.invoke('Fail', message, 'InvalidOperationException')), prefix('Fail'));
+  assert.equal(
+    await errorOf(detailed.invoke('Fail', message, 'InvalidOperationException')),
+    `${prefix('Fail')} InvalidOperationException: ${message}`,
+  );
+  // The type HubException is what an untyped HubError is: its message always reaches the client.
+  assert.equal(
+    await errorOf(conn.invoke('Fail', 'shown', 'HubException')),
+    `${prefix('Fail')} HubException: shown`,
+  );
+});
+
 test('a gRPC error status reaches the client as the bare generic text', async () => {
   assert.equal(await errorOf(conn.invoke('Crash')), prefix('Crash'));
   // the backend was reached

@@ -16,18 +16,23 @@ const invokeError = (method) => `An unexpected error occurred invoking '${method
 let gw;
 let backend;
 let conn;
+let detailedConn; // hub "detailedstreams" (detailed_errors: true)
 const extraGateways = [];
 
 before(async () => {
   ({ backend, gw } = await startGatewayWithTestBackend({
     workers: 2,
-    hubs: [{ name: 'streams', backend_deadline: '2s', stream_buffer_capacity: 10 }],
+    hubs: [
+      { name: 'streams', backend_deadline: '2s', stream_buffer_capacity: 10 },
+      { name: 'detailedstreams', backend_deadline: '2s', detailed_errors: true },
+    ],
   }));
   conn = await connect(gw.hubUrl('/hubs/streams'));
+  detailedConn = await connect(gw.hubUrl('/hubs/detailedstreams'));
 });
 
 after(async () => {
-  await stopAll([conn]);
+  await stopAll([conn, detailedConn]);
   for (const g of extraGateways) await g.stop();
   if (gw) await gw.stop();
   if (backend) await backend.stop();
@@ -76,6 +81,31 @@ test('stream(): a gRPC failure ends the stream with the bare text after the item
   assert.deepEqual(items, [0]);
   assert.ok(error, 'the stream must fail');
   assert.equal(error.message, STREAM_ERROR);
+});
+
+test('stream(): failing before the first item is an invocation failure, as in .NET', async () => {
+  // ASP.NET: a stream method that throws before it returns its stream is answered with the
+  // invocation text; only a failure while streaming gets the streaming text.
+  const hubError = await subscribeStream(conn.stream('StreamFail', 0, 'no sensor')).ended();
+  assert.deepEqual(hubError.items, []);
+  assert.equal(hubError.error && hubError.error.message, `${invokeError('StreamFail')} HubException: no sensor`);
+  const crash = await subscribeStream(conn.stream('StreamCrash', 0)).ended();
+  assert.deepEqual(crash.items, []);
+  assert.equal(crash.error && crash.error.message, invokeError('StreamCrash'));
+});
+
+test('stream(): an error with an exception type is masked unless detailed_errors', async () => {
+  const plainEarly = await subscribeStream(conn.stream('StreamFail', 0, 'bad id', 'ArgumentException')).ended();
+  assert.equal(plainEarly.error && plainEarly.error.message, invokeError('StreamFail'));
+  const plainLate = await subscribeStream(conn.stream('StreamFail', 1, 'disk', 'IOException')).ended();
+  assert.deepEqual(plainLate.items, [0]);
+  assert.equal(plainLate.error && plainLate.error.message, STREAM_ERROR);
+
+  const early = await subscribeStream(detailedConn.stream('StreamFail', 0, 'bad id', 'ArgumentException')).ended();
+  assert.equal(early.error && early.error.message, `${invokeError('StreamFail')} ArgumentException: bad id`);
+  const late = await subscribeStream(detailedConn.stream('StreamFail', 1, 'disk', 'IOException')).ended();
+  assert.deepEqual(late.items, [0]);
+  assert.equal(late.error && late.error.message, `${STREAM_ERROR} IOException: disk`);
 });
 
 test('two streams of one connection run side by side with their own items', async () => {

@@ -233,8 +233,11 @@ TEST_F(InvocationDispatcherTest, StreamErrorsUseTheStreamingText) {
   EXPECT_EQ(host_.Take(),
             "{\"type\":3,\"invocationId\":\"1\",\"error\":\"Invocation ID '1' is already in "
             "use.\"}\x1e");
+  backend_.calls[0]->on_item(Value(int64_t{1}));
+  host_.RunPosted();
   Finish(0, CallOutcome::HubError("sensor offline"));
   EXPECT_EQ(host_.Take(),
+            "{\"type\":2,\"invocationId\":\"1\",\"item\":1}\x1e"
             "{\"type\":3,\"invocationId\":\"1\",\"error\":\"An error occurred on the server while "
             "streaming results. HubException: sensor offline\"}\x1e");
 }

@@ -11,21 +11,30 @@
 //   Echo(...args)       invoke: returns args[0] (several arguments: the list)
 //   EchoValue(x)        invoke: returns x exactly as received (the hubgate.v1.Value, untouched)
 //   Void()              invoke: returns nothing
-//   Fail(message?)      invoke: HubError `message` (default "Fail was called.")
+//   Fail(message?, type?) invoke: HubError `message` (default "Fail was called."), with the
+//                       exception type name `type` when given
 //   Crash()             invoke: gRPC INTERNAL "crashed on purpose"
 //   Slow()              invoke: never answers (the gateway's deadline ends it); records the cancel
 //   Delay(tag, ms)      invoke: answers `tag` after `ms`; records 'invoke-done' {tag}
 //   Context()           invoke: returns the call's CallContext as a map
 //   Count(n)            stream: items 0..n-1, then the end
 //   Forever()           stream: an item every 20 ms until cancelled; records 'stream-cancelled'
-//   StreamFail(n, msg)  stream: items 0..n-1, then HubError `msg`
+//   StreamFail(n, msg, type?) stream: items 0..n-1, then HubError `msg` (of type `type`)
 //   StreamCrash(n)      stream: items 0..n-1, then gRPC INTERNAL
 //   Sum(start?, s)      invoke with 1 upload stream: start + the sum of the stream's items;
 //                       HubError "Upload failed: <error>" when the client's stream fails
 //   Record(...args)     send target: records the call, returns nothing
+//   Morph(...)          not described by default (see `methods`): as an invoke returns
+//                       'invoke'; as a stream yields its arguments
+//
+// Options: `methods` replaces the description (e.g. [...METHODS, MORPH_AS_STREAM]), so a
+// restarted backend can describe itself differently; `tls: {key, cert, ca?}` (PEM text) serves
+// over TLS, with `ca` also requiring and checking a client certificate.
 //
 // OnConnected: query reject=1 -> rejection "Rejected by test backend."; crash=1 -> gRPC
 // INTERNAL; delay=MS -> answers after MS. Records 'connected' {context} when it answers.
+// `backend.onConnectedHook = async (context) => {...}` runs before the answer (as ASP.NET code
+// awaits Groups.AddToGroupAsync in OnConnectedAsync); it throwing answers gRPC INTERNAL.
 // OnDisconnected: records 'disconnected' {connectionId, error, context}.
 //
 // Events: {type, seq, ...}; types: describe, connected, disconnected, invoke (method, args,
@@ -72,15 +81,18 @@ function plainContext(context) {
 }
 
 class TestBackend {
-  constructor({ host = '127.0.0.1', port = 0 } = {}) {
+  constructor({ host = '127.0.0.1', port = 0, methods = METHODS, tls = undefined } = {}) {
     this.host = host;
     this.port = port;
+    this.methods = methods;
+    this.tls = tls;
     this.events = [];
     this.seq = 0;
     this.waiters = new Set();
     this.server = undefined;
     this.output = ''; // for lib/gateway.js trackProcess-style log dumps
     this.openCalls = new Map(); // running Forever streams -> cleanup, run on stop()
+    this.onConnectedHook = undefined; // async (context) => void, awaited before answering
   }
 
   get target() {
@@ -152,7 +164,13 @@ class TestBackend {
     return new Promise((resolve, reject) => {
       server.bindAsync(
         `${this.host}:${this.port}`,
-        grpc.ServerCredentials.createInsecure(),
+        this.tls
+          ? grpc.ServerCredentials.createSsl(
+              this.tls.ca ? Buffer.from(this.tls.ca) : null,
+              [{ private_key: Buffer.from(this.tls.key), cert_chain: Buffer.from(this.tls.cert) }],
+              Boolean(this.tls.ca),
+            )
+          : grpc.ServerCredentials.createInsecure(),
         (err, port) => {
           if (err) {
             reject(err);
@@ -183,7 +201,7 @@ class TestBackend {
   describe(call, callback) {
     this.record({ type: 'describe', hub: call.request.hub });
     callback(null, {
-      methods: METHODS.map((m) => ({ name: m.name, kind: m.kind, uploadStreams: m.uploadStreams || 0 })),
+      methods: this.methods.map((m) => ({ name: m.name, kind: m.kind, uploadStreams: m.uploadStreams || 0 })),
     });
   }
 
@@ -201,9 +219,21 @@ class TestBackend {
         callback(null, {});
       }
     };
+    const hooked = () => {
+      if (!this.onConnectedHook) {
+        answer();
+        return;
+      }
+      Promise.resolve()
+        .then(() => this.onConnectedHook(context))
+        .then(answer, (err) => {
+          this.record({ type: 'connected', context, outcome: 'hook-failed', error: String(err) });
+          callback({ code: grpc.status.INTERNAL, details: `OnConnected hook failed: ${err}` });
+        });
+    };
     const delay = Number(context.query.delay || 0);
-    if (delay > 0) setTimeout(answer, delay).unref();
-    else answer();
+    if (delay > 0) setTimeout(hooked, delay).unref();
+    else hooked();
   }
 
   onDisconnected(call, callback) {
@@ -224,7 +254,7 @@ class TestBackend {
     const base = { method: request.method, invocationId: request.invocationId };
     this.record({ type: 'invoke', ...base, args, context });
     const result = (value) => callback(null, { result: toValue(value) });
-    const hubError = (message) => callback(null, { error: { message } });
+    const hubError = (message, type) => callback(null, { error: { message, type: type || '' } });
     switch (request.method) {
       case 'Echo':
         return result(args.length === 1 ? args[0] : args);
@@ -234,7 +264,10 @@ class TestBackend {
       case 'Record':
         return callback(null, {});
       case 'Fail':
-        return hubError(args.length > 0 && typeof args[0] === 'string' ? args[0] : 'Fail was called.');
+        return hubError(
+          args.length > 0 && typeof args[0] === 'string' ? args[0] : 'Fail was called.',
+          typeof args[1] === 'string' ? args[1] : '',
+        );
       case 'Crash':
         return callback({ code: grpc.status.INTERNAL, details: 'crashed on purpose' });
       case 'Slow':
@@ -251,6 +284,8 @@ class TestBackend {
       }
       case 'Context':
         return result(context);
+      case 'Morph':
+        return result('invoke');
       default:
         return callback({ code: grpc.status.UNIMPLEMENTED, details: `unknown method ${request.method}` });
     }
@@ -269,10 +304,19 @@ class TestBackend {
         call.end();
         return;
       }
+      case 'Morph':
+        for (const a of args) item(a);
+        call.end();
+        return;
       case 'StreamFail': {
         const n = Number(args[0]) || 0;
         for (let i = 0; i < n; i += 1) item(i);
-        call.write({ error: { message: typeof args[1] === 'string' ? args[1] : 'stream broke' } });
+        call.write({
+          error: {
+            message: typeof args[1] === 'string' ? args[1] : 'stream broke',
+            type: typeof args[2] === 'string' ? args[2] : '',
+          },
+        });
         call.end();
         return;
       }
@@ -393,4 +437,14 @@ async function startGatewayWithTestBackend({ hubs, config = {}, workers = 2, bac
   return { backend, gw };
 }
 
-module.exports = { startTestBackend, startGatewayWithTestBackend, TestBackend, METHODS };
+const MORPH_AS_INVOKE = { name: 'Morph', kind: 'KIND_INVOKE' };
+const MORPH_AS_STREAM = { name: 'Morph', kind: 'KIND_STREAM' };
+
+module.exports = {
+  startTestBackend,
+  startGatewayWithTestBackend,
+  TestBackend,
+  METHODS,
+  MORPH_AS_INVOKE,
+  MORPH_AS_STREAM,
+};

@@ -1,0 +1,59 @@
+#include "services/backend_credentials.h"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/security/credentials.h"
+
+namespace hubgate::services {
+namespace {
+
+absl::StatusOr<std::string> ReadPemFile(const std::string& hub, const char* key,
+                                        const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream contents;
+  if (file) {
+    contents << file.rdbuf();
+  }
+  if (!file || contents.str().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("hub '", hub, "': backend_tls.", key, " '",
+                                                   path, "' cannot be read or is empty"));
+  }
+  return contents.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> BackendCredentials(
+    const hubcore::HubOptions& hub) {
+  const hubcore::HubOptions::BackendTls& tls = hub.backend_tls;
+  if (!tls.enabled()) {
+    if (!tls.cert_file.empty() || !tls.key_file.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "hub '", hub.name, "': backend_tls.cert_file and key_file need backend_tls.ca_file"));
+    }
+    return grpc::InsecureChannelCredentials();
+  }
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "hub '", hub.name, "': backend_tls.cert_file and backend_tls.key_file go together"));
+  }
+  grpc::SslCredentialsOptions options;
+  absl::StatusOr<std::string> ca = ReadPemFile(hub.name, "ca_file", tls.ca_file);
+  if (!ca.ok()) return ca.status();
+  options.pem_root_certs = *std::move(ca);
+  if (!tls.cert_file.empty()) {
+    absl::StatusOr<std::string> cert = ReadPemFile(hub.name, "cert_file", tls.cert_file);
+    if (!cert.ok()) return cert.status();
+    absl::StatusOr<std::string> key = ReadPemFile(hub.name, "key_file", tls.key_file);
+    if (!key.ok()) return key.status();
+    options.pem_cert_chain = *std::move(cert);
+    options.pem_private_key = *std::move(key);
+  }
+  return grpc::SslCredentials(options);
+}
+
+}  // namespace hubgate::services
