@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,23 @@ struct CorsConfig {
   bool enabled() const { return !allowed_origins.empty(); }
 };
 
+// Bounds on what clients, anonymous ones above all, may consume (see docs/configuration.md,
+// `limits`). A count or rate of 0 turns that limit off. "Address" is the socket peer: behind an
+// ingress or load balancer every client has the ingress's address.
+struct LimitsConfig {
+  // A request's header must have arrived by then (slowloris); the body then has 30s more.
+  std::chrono::milliseconds request_header_timeout{10000};
+  // Negotiated connections no transport has claimed yet.
+  int64_t max_unclaimed_negotiations_per_hub = 10000;
+  int64_t max_unclaimed_negotiations_per_address = 100;
+  // Negotiated plus connected connections (and, per user, those of one authenticated user).
+  int64_t max_connections = 100000;
+  int64_t max_connections_per_user = 100;
+  // Negotiations and connects per second from one address (token bucket of `burst` tokens).
+  int64_t connection_rate_per_address = 100;
+  int64_t connection_burst_per_address = 200;
+};
+
 struct GatewayConfig {
   // Listen addresses "host:port" (see gateway/ops/listen_address.h): port 0 picks a free port,
   // an empty host (":8080") or "*" means all interfaces. gRPC also resolves host names.
@@ -57,6 +75,7 @@ struct GatewayConfig {
   std::string port_file;  // when set, the bound ports are written there as JSON once listening
   AuthConfig auth;
   CorsConfig cors;
+  LimitsConfig limits;
   std::vector<hubcore::HubOptions> hubs;
 };
 
