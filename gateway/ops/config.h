@@ -58,6 +58,9 @@ struct LimitsConfig {
   // Negotiations and connects per second from one address (token bucket of `burst` tokens).
   int64_t connection_rate_per_address = 100;
   int64_t connection_burst_per_address = 200;
+  // A WebSocket message begun and not finished by then closes the connection (a client that
+  // never pings is never timed out by client_timeout).
+  std::chrono::milliseconds partial_message_timeout{30000};
 };
 
 struct GatewayConfig {

@@ -55,10 +55,14 @@ absl::Status ParseLimits(const YAML::Node& node, LimitsConfig& limits) {
       node, "limits",
       {"request_header_timeout", "max_unclaimed_negotiations_per_hub",
        "max_unclaimed_negotiations_per_address", "max_connections", "max_connections_per_user",
-       "connection_rate_per_address", "connection_burst_per_address"},
+       "connection_rate_per_address", "connection_burst_per_address",
+       "partial_message_timeout"},
       [&](std::string_view key, const YAML::Node& value, const std::string& path) {
         if (key == "request_header_timeout") {
           return ReadDuration(value, path, limits.request_header_timeout);
+        }
+        if (key == "partial_message_timeout") {
+          return ReadDuration(value, path, limits.partial_message_timeout);
         }
         int64_t& out = key == "max_unclaimed_negotiations_per_hub"
                            ? limits.max_unclaimed_negotiations_per_hub
