@@ -49,14 +49,16 @@ struct CorsConfig {
 struct LimitsConfig {
   // A request's header must have arrived by then (slowloris); the body then has 30s more.
   std::chrono::milliseconds request_header_timeout{10000};
-  // Negotiated connections no transport has claimed yet.
+  // Negotiated connections no transport has claimed yet. The per-address limits are off by
+  // default: behind an ingress every client has its address (a reconnect storm after a rollout
+  // would be refused); the process-wide bounds hold in every case.
   int64_t max_unclaimed_negotiations_per_hub = 10000;
-  int64_t max_unclaimed_negotiations_per_address = 100;
+  int64_t max_unclaimed_negotiations_per_address = 0;
   // Negotiated plus connected connections (and, per user, those of one authenticated user).
   int64_t max_connections = 100000;
   int64_t max_connections_per_user = 100;
   // Negotiations and connects per second from one address (token bucket of `burst` tokens).
-  int64_t connection_rate_per_address = 100;
+  int64_t connection_rate_per_address = 0;
   int64_t connection_burst_per_address = 200;
   // A WebSocket message begun and not finished by then closes the connection (a client that
   // never pings is never timed out by client_timeout).
