@@ -41,6 +41,7 @@ struct GatewayServer::Impl {
         return;
       }
       size_t expired = registry.ExpireUnclaimed(std::chrono::steady_clock::now());
+      metrics.SetRegistrySize(registry.unclaimed(), registry.size());
       if (expired > 0) {
         spdlog::debug("forgot {} negotiated connection(s) that never connected", expired);
       }
@@ -102,6 +103,16 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayConfi
   if (!impl->config.static_dir.empty()) {
     impl->static_files = std::make_unique<StaticFiles>(impl->config.static_dir);
     impl->context.static_files = impl->static_files.get();
+  }
+  {
+    // Limits (`limits:`) on what clients may make the connection registry hold.
+    const LimitsConfig& limits = impl->config.limits;
+    std::vector<std::string> hubs;
+    for (const hubcore::HubOptions& hub : impl->config.hubs) hubs.push_back(hub.name);
+    impl->registry.Configure({limits.max_connections, limits.max_connections_per_user,
+                              limits.max_unclaimed_negotiations_per_hub,
+                              limits.max_unclaimed_negotiations_per_address},
+                             hubs, &impl->metrics);
   }
   auto listener = Listener::Create(impl->config.http_listen, impl->context);
   if (!listener.ok()) {

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "gateway/http/client_rate_limiter.h"
 #include "gateway/http/negotiate_handler.h"
 #include "gateway/http/request_limits.h"
 #include "gateway/http/request_router.h"
@@ -14,8 +15,31 @@
 
 namespace hubgate::gateway {
 
-HttpSession::HttpSession(tcp::socket socket, Worker& worker, GatewayContext& context)
-    : stream_(std::move(socket)), worker_(worker), context_(context) {}
+namespace {
+std::string PeerAddress(const tcp::socket& socket) {
+  error_code ec;
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  return ec ? std::string() : peer.address().to_string();
+}
+}  // namespace
+
+HttpSession::HttpSession(tcp::socket socket, Worker& worker, GatewayContext& context,
+                         ClientRateLimiter* connect_rate)
+    : stream_(std::move(socket)),
+      client_address_(PeerAddress(stream_.socket())),
+      worker_(worker),
+      context_(context),
+      connect_rate_(connect_rate) {}
+
+bool HttpSession::AllowConnectAttempt() {
+  if (connect_rate_ == nullptr ||
+      connect_rate_->Allow(client_address_, std::chrono::steady_clock::now())) {
+    return true;
+  }
+  context_.metrics.LimitHit("connection_rate_per_address");
+  Answer({http::status::too_many_requests, "Too many connection attempts from this address."});
+  return false;
+}
 
 void HttpSession::Run() { DoRead(); }
 
@@ -24,13 +48,23 @@ void HttpSession::DoRead() {
   // The largest body any request may have; OnReadHeader narrows it once the header is known.
   parser_->body_limit(RequestLimits::LargestBody(context_.config.hubs));
   parser_->header_limit(RequestLimits::kMaxRequestHeader);
-  stream_.expires_after(RequestLimits::kRequestTimeout);
+  // Slowloris: a header trickled in byte by byte must not hold the socket for long. The wait
+  // for a keep-alive connection's next request counts too.
+  stream_.expires_after(context_.config.limits.request_header_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&HttpSession::OnReadHeader,
                                                     shared_from_this()));
 }
 
 void HttpSession::OnReadHeader(error_code ec, size_t bytes) {
+  if (ec == beast::error::timeout && buffer_.size() > 0) {
+    // Part of a request arrived, not all of its header (an idle keep-alive connection is not
+    // counted: closing it is routine).
+    context_.metrics.LimitHit("request_header_timeout");
+  }
+  if (!ec) {
+    stream_.expires_after(RequestLimits::kRequestTimeout);
+  }
   if (ec || parser_->is_done()) {
     OnRead(ec, bytes);
     return;
@@ -92,6 +126,7 @@ void HttpSession::Dispatch(Request request) {
       AnswerPreflight(request);
       return;
     case RouteKind::kWebSocket:
+      if (!AllowConnectAttempt()) return;
       WebSocketConnect::Handle(*this, std::move(request), *route.hub, route.url);
       return;
     case RouteKind::kTransport:
@@ -101,7 +136,8 @@ void HttpSession::Dispatch(Request request) {
       Answer({http::status::method_not_allowed, ""});
       return;
     case RouteKind::kNegotiate:
-      Answer(NegotiateHandler::Handle(context_, request, *route.hub, route.url));
+      if (!AllowConnectAttempt()) return;
+      Answer(NegotiateHandler::Handle(context_, request, *route.hub, route.url, client_address_));
       return;
     case RouteKind::kNegotiateMethodNotAllowed:
       Answer({http::status::method_not_allowed, "Negotiate requires POST."});
@@ -153,9 +189,10 @@ void HttpSession::HandOff(Worker& owner, absl::AnyInvocable<void(HttpSession&) &
   GatewayContext& context = context_;
   MoveSocketTo(
       TakeSocket(), owner,
-      [&owner, &context, read_ahead = std::move(read_ahead),
+      [&owner, &context, connect_rate = connect_rate_, read_ahead = std::move(read_ahead),
        then = std::move(then)](tcp::socket moved) mutable {
-        auto session = std::make_shared<HttpSession>(std::move(moved), owner, context);
+        auto session =
+            std::make_shared<HttpSession>(std::move(moved), owner, context, connect_rate);
         if (!read_ahead.empty()) {
           auto buffer = session->buffer_.prepare(read_ahead.size());
           std::memcpy(buffer.data(), read_ahead.data(), read_ahead.size());

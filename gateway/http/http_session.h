@@ -15,6 +15,8 @@
 
 namespace hubgate::gateway {
 
+class ClientRateLimiter;
+
 // One accepted TCP connection speaking HTTP/1.1: reads requests (within RequestLimits), hands
 // each to the handler RequestRouter picks, writes the answers (keep-alive), and watches the
 // socket while a long poll is held. A request for a connection owned by another worker moves
@@ -26,7 +28,9 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>,
  public:
   using Request = http::request<http::string_body>;
 
-  HttpSession(tcp::socket socket, Worker& worker, GatewayContext& context);
+  // connect_rate (may be null: no limit) limits negotiations and WebSocket connects per address.
+  HttpSession(tcp::socket socket, Worker& worker, GatewayContext& context,
+              ClientRateLimiter* connect_rate = nullptr);
 
   void Run();
 
@@ -38,6 +42,8 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>,
   // For the request handlers, on this session's worker.
   Worker& worker() { return worker_; }
   GatewayContext& context() { return context_; }
+  // The socket peer's IP address, as text (empty when unknown); the "address" of the limits.
+  const std::string& client_address() const { return client_address_; }
   // Notes what the answer to `request` depends on (HTTP version, keep-alive, CORS origin).
   void BeginRequest(const Request& request);
   // Of the request being served.
@@ -55,6 +61,8 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>,
   void OnReadHeader(error_code ec, size_t bytes);
   void OnRead(error_code ec, size_t bytes);
   void Dispatch(Request request);
+  // False (after answering 429) when the client address has used its connection attempts.
+  bool AllowConnectAttempt();
   void AnswerPreflight(const Request& request);
   void Send(HttpResponse::Full response);
   void OnWrite(bool keep_alive, error_code ec, size_t bytes);
@@ -66,8 +74,10 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>,
   }
 
   beast::tcp_stream stream_;
+  std::string client_address_;
   Worker& worker_;
   GatewayContext& context_;
+  ClientRateLimiter* connect_rate_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<void> response_;  // keeps the response alive during the write

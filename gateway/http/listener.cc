@@ -8,7 +8,10 @@
 namespace hubgate::gateway {
 
 Listener::Listener(net::io_context& io_context, GatewayContext& context)
-    : context_(context), acceptor_(io_context) {}
+    : context_(context),
+      connect_rate_(static_cast<double>(context.config.limits.connection_rate_per_address),
+                    static_cast<double>(context.config.limits.connection_burst_per_address)),
+      acceptor_(io_context) {}
 
 absl::StatusOr<std::shared_ptr<Listener>> Listener::Create(const std::string& listen,
                                                            GatewayContext& context) {
@@ -58,8 +61,10 @@ void Listener::DoAccept() {
           return;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        worker.Post([&worker, context = &self->context_, socket = std::move(socket)]() mutable {
-          std::make_shared<HttpSession>(std::move(socket), worker, *context)->Run();
+        worker.Post([&worker, self, socket = std::move(socket)]() mutable {
+          std::make_shared<HttpSession>(std::move(socket), worker, self->context_,
+                                        &self->connect_rate_)
+              ->Run();
         });
         self->DoAccept();
       });

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "gateway/http/client_rate_limiter.h"
 #include "gateway/runtime/gateway_context.h"
 #include "gateway/ops/net.h"
 
@@ -27,6 +28,8 @@ class Listener final : public std::enable_shared_from_this<Listener> {
   void DoAccept();
 
   GatewayContext& context_;
+  // limits.connection_rate_per_address, shared by every session of this listener.
+  ClientRateLimiter connect_rate_;
   tcp::acceptor acceptor_;
   int port_ = 0;
 };

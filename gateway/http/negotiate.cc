@@ -45,11 +45,11 @@ std::string Negotiate::TransportsJson(const hubcore::HubOptions& hub) {
   return boost::json::serialize(AvailableTransports(hub));
 }
 
-std::string Negotiate::Handle(const hubcore::HubOptions& hub,
-                              std::optional<std::string_view> version_param, uint32_t worker,
-                              ConnectionRegistry& registry,
-                              std::chrono::steady_clock::time_point now,
-                              bool stateful_requested) {
+absl::StatusOr<std::string> Negotiate::Handle(const hubcore::HubOptions& hub,
+                                              std::optional<std::string_view> version_param,
+                                              uint32_t worker, ConnectionRegistry& registry,
+                                              std::chrono::steady_clock::time_point now,
+                                              bool stateful_requested, Caller caller) {
   int requested = 0;
   if (version_param.has_value() && !absl::SimpleAtoi(AsAbsl(*version_param), &requested)) {
     boost::json::object error;
@@ -66,7 +66,11 @@ std::string Negotiate::Handle(const hubcore::HubOptions& hub,
   ConnectionRegistry::Entry entry{connection_id, hub.name, worker, now + hub.disconnect_timeout,
                                   false};
   entry.stateful = stateful;
-  registry.Add(token, std::move(entry));
+  entry.user_id = std::move(caller.user_id);
+  entry.client_address = std::move(caller.client_address);
+  if (absl::Status admitted = registry.Admit(token, std::move(entry)); !admitted.ok()) {
+    return admitted;
+  }
 
   boost::json::object body;
   body["connectionId"] = connection_id;

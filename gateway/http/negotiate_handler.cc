@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "gateway/http/negotiate.h"
+#include "gateway/http/refusal.h"
 #include "gateway/http/request_authenticator.h"
 #include "gateway/http/request_router.h"
 #include "spdlog/spdlog.h"
@@ -16,7 +17,8 @@ constexpr std::string_view kJson = "application/json";
 TextAnswer NegotiateHandler::Handle(GatewayContext& context,
                                     const http::request<http::string_body>& request,
                                     const hubcore::HubOptions& hub,
-                                    const boost::urls::url_view& url) {
+                                    const boost::urls::url_view& url,
+                                    const std::string& client_address) {
   auto principal = RequestAuthenticator(context).Authenticate(request, hub, url);
   if (!principal.ok()) {
     spdlog::info("negotiate on hub {} refused: {}", hub.name,
@@ -29,11 +31,18 @@ TextAnswer NegotiateHandler::Handle(GatewayContext& context,
             std::string(kJson)};
   }
   Worker& owner = context.workers.Next();
-  std::string body = Negotiate::Handle(
+  Negotiate::Caller caller{*principal ? (*principal)->user_id : "", client_address};
+  auto body = Negotiate::Handle(
       hub, QueryParam(url, "negotiateVersion"), owner.index(), context.registry,
-      std::chrono::steady_clock::now(), QueryParam(url, "useStatefulReconnect") == "true");
+      std::chrono::steady_clock::now(), QueryParam(url, "useStatefulReconnect") == "true",
+      std::move(caller));
+  if (!body.ok()) {
+    spdlog::info("negotiate on hub {} refused: {}", hub.name, std::string(body.status().message()));
+    Refusal refusal = Refusal::Of(body.status());
+    return {refusal.status, std::move(refusal.body)};
+  }
   context.metrics.Negotiated(hub.name);
-  return {http::status::ok, std::move(body), std::string(kJson)};
+  return {http::status::ok, *std::move(body), std::string(kJson)};
 }
 
 }  // namespace hubgate::gateway

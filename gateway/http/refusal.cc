@@ -13,6 +13,10 @@ Refusal Refusal::Of(const absl::Status& status) {
       return {http::status::conflict, std::move(message)};
     case absl::StatusCode::kFailedPrecondition:
       return {http::status::bad_request, std::move(message)};
+    case absl::StatusCode::kResourceExhausted:
+      return {http::status::too_many_requests, std::move(message)};
+    case absl::StatusCode::kUnavailable:
+      return {http::status::service_unavailable, std::move(message)};
     case absl::StatusCode::kPermissionDenied:
       return {http::status::unauthorized, ""};  // as any unauthorized request: no reason given
     default:

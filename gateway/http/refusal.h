@@ -15,7 +15,9 @@ struct Refusal {
 
   // NotFound (unknown or ending connection, "No Connection with that ID") 404, AlreadyExists
   // (the transport is already connected) 409, FailedPrecondition (another transport is) 400,
-  // PermissionDenied (another user's connection) 401 with no body. Any other code is a bug.
+  // PermissionDenied (another user's connection) 401 with no body; and a limit's refusal
+  // (ConnectionRegistry::Admit, ClientRateLimiter): ResourceExhausted 429, Unavailable 503, with
+  // the limit's text. Any other code is a bug.
   static Refusal Of(const absl::Status& status);
 };
 

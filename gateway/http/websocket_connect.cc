@@ -60,7 +60,13 @@ void WebSocketConnect::Handle(HttpSession& session, Request request,
     entry.worker = owner_index;
     entry.claimed = true;
     entry.transport = TransportKind::kWebSockets;
-    context.registry.Add(params.token, std::move(entry));
+    entry.user_id = call_context.user_id;
+    if (absl::Status admitted = context.registry.Admit(params.token, std::move(entry));
+        !admitted.ok()) {
+      Refusal refusal = Refusal::Of(admitted);
+      session.Answer({refusal.status, std::move(refusal.body)});
+      return;
+    }
   }
 
   tcp::socket socket = session.TakeSocket();

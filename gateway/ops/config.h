@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,28 @@ struct CorsConfig {
   bool enabled() const { return !allowed_origins.empty(); }
 };
 
+// Bounds on what clients, anonymous ones above all, may consume (see docs/configuration.md,
+// `limits`). A count or rate of 0 turns that limit off. "Address" is the socket peer: behind an
+// ingress or load balancer every client has the ingress's address.
+struct LimitsConfig {
+  // A request's header must have arrived by then (slowloris); the body then has 30s more.
+  std::chrono::milliseconds request_header_timeout{10000};
+  // Negotiated connections no transport has claimed yet. The per-address limits are off by
+  // default: behind an ingress every client has its address (a reconnect storm after a rollout
+  // would be refused); the process-wide bounds hold in every case.
+  int64_t max_unclaimed_negotiations_per_hub = 10000;
+  int64_t max_unclaimed_negotiations_per_address = 0;
+  // Negotiated plus connected connections (and, per user, those of one authenticated user).
+  int64_t max_connections = 100000;
+  int64_t max_connections_per_user = 100;
+  // Negotiations and connects per second from one address (token bucket of `burst` tokens).
+  int64_t connection_rate_per_address = 0;
+  int64_t connection_burst_per_address = 200;
+  // A WebSocket message begun and not finished by then closes the connection (a client that
+  // never pings is never timed out by client_timeout).
+  std::chrono::milliseconds partial_message_timeout{30000};
+};
+
 struct GatewayConfig {
   // Listen addresses "host:port" (see gateway/ops/listen_address.h): port 0 picks a free port,
   // an empty host (":8080") or "*" means all interfaces. gRPC also resolves host names.
@@ -61,6 +84,7 @@ struct GatewayConfig {
   std::string port_file;  // when set, the bound ports are written there as JSON once listening
   AuthConfig auth;
   CorsConfig cors;
+  LimitsConfig limits;
   std::vector<hubcore::HubOptions> hubs;
   // Push API credentials: API keys, TLS/mTLS, loopback-only without them (docs/security.md).
   hubcore::PushApiOptions push_api;

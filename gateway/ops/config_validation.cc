@@ -104,6 +104,11 @@ absl::Status ValidateConfig(const GatewayConfig& config) {
           "website could use them); list the origins");
     }
   }
+  if (config.limits.connection_rate_per_address > 0 &&
+      config.limits.connection_burst_per_address < 1) {
+    return absl::InvalidArgumentError(
+        "limits.connection_burst_per_address: must be at least 1 when a connection rate is set");
+  }
   return ValidateHubs(config);
 }
 

@@ -53,6 +53,34 @@ absl::Status ParseCors(const YAML::Node& node, CorsConfig& cors) {
       });
 }
 
+absl::Status ParseLimits(const YAML::Node& node, LimitsConfig& limits) {
+  return ForEachKey(
+      node, "limits",
+      {"request_header_timeout", "max_unclaimed_negotiations_per_hub",
+       "max_unclaimed_negotiations_per_address", "max_connections", "max_connections_per_user",
+       "connection_rate_per_address", "connection_burst_per_address",
+       "partial_message_timeout"},
+      [&](std::string_view key, const YAML::Node& value, const std::string& path) {
+        if (key == "request_header_timeout") {
+          return ReadDuration(value, path, limits.request_header_timeout);
+        }
+        if (key == "partial_message_timeout") {
+          return ReadDuration(value, path, limits.partial_message_timeout);
+        }
+        int64_t& out = key == "max_unclaimed_negotiations_per_hub"
+                           ? limits.max_unclaimed_negotiations_per_hub
+                       : key == "max_unclaimed_negotiations_per_address"
+                           ? limits.max_unclaimed_negotiations_per_address
+                       : key == "max_connections"          ? limits.max_connections
+                       : key == "max_connections_per_user" ? limits.max_connections_per_user
+                       : key == "connection_rate_per_address"
+                           ? limits.connection_rate_per_address
+                           : limits.connection_burst_per_address;
+        return ReadInt(value, path, 0, int64_t{1} << 40,
+                       "expected a non-negative integer (0 = no limit)", out);
+      });
+}
+
 absl::Status ParseAuth(const YAML::Node& node, AuthConfig& auth) {
   return ForEachKey(
       node, "auth",
@@ -143,6 +171,7 @@ absl::Status ParseRoot(const YAML::Node& root, GatewayConfig& config) {
   return ForEachKey(
       root, "",
       {"http", "grpc", "admin", "workers", "log", "shutdown", "port_file", "auth", "cors",
+       "limits",
        "hubs"},
       [&](std::string_view key, const YAML::Node& value, const std::string& path) {
         if (key == "http" || key == "grpc" || key == "admin") {
@@ -171,6 +200,7 @@ absl::Status ParseRoot(const YAML::Node& root, GatewayConfig& config) {
         if (key == "port_file") return ReadString(value, path, config.port_file);
         if (key == "auth") return ParseAuth(value, config.auth);
         if (key == "cors") return ParseCors(value, config.cors);
+        if (key == "limits") return ParseLimits(value, config.limits);
         return ParseHubs(value, path, config.hubs);
       });
 }

@@ -262,4 +262,31 @@ void Metrics::BackendFailureLogSuppressed(const std::string& hub) {
   backend_failure_logs_suppressed_.Add({{"hub", hub}}).Increment();
 }
 
+prometheus::Family<prometheus::Counter>* Metrics::RegisterLimitHits(
+    prometheus::Registry& registry) {
+  return &BuildCounter()
+              .Name("hubgate_limit_hits_total")
+              .Help("Requests and connections refused, and clients cut off, by a limit (label: "
+                    "the limit's configuration key)")
+              .Register(registry);
+}
+
+prometheus::Family<prometheus::Gauge>* Metrics::RegisterRegistrySize(
+    prometheus::Registry& registry) {
+  return &BuildGauge()
+              .Name("hubgate_registered_connections")
+              .Help("Connections the gateway knows (state=unclaimed: negotiated, no transport "
+                    "yet; state=all: negotiated or connected), as of the last expiry sweep")
+              .Register(registry);
+}
+
+void Metrics::LimitHit(std::string_view limit) {
+  limit_hits_->Add({{"limit", Str(limit)}}).Increment();
+}
+
+void Metrics::SetRegistrySize(size_t unclaimed, size_t total) {
+  registry_size_->Add({{"state", "unclaimed"}}).Set(static_cast<double>(unclaimed));
+  registry_size_->Add({{"state", "all"}}).Set(static_cast<double>(total));
+}
+
 }  // namespace hubgate::gateway

@@ -108,6 +108,22 @@ class Metrics {
   absl::Mutex traffic_mutex_;
   absl::flat_hash_map<std::string, std::unique_ptr<Traffic>> traffic_
       ABSL_GUARDED_BY(traffic_mutex_);
+
+  // Limits (`limits:` in the configuration).
+ public:
+  // A request or connection was refused, or a client cut off, by a limit. `limit` is the
+  // limit's configuration key (a fixed word), e.g. "max_connections".
+  void LimitHit(std::string_view limit);
+  // The connection registry's size: negotiations no transport claimed yet, and all entries
+  // (negotiated or connected).
+  void SetRegistrySize(size_t unclaimed, size_t total);
+
+ private:
+  static prometheus::Family<prometheus::Counter>* RegisterLimitHits(prometheus::Registry& registry);
+  static prometheus::Family<prometheus::Gauge>* RegisterRegistrySize(
+      prometheus::Registry& registry);
+  prometheus::Family<prometheus::Counter>* limit_hits_ = RegisterLimitHits(*registry_);
+  prometheus::Family<prometheus::Gauge>* registry_size_ = RegisterRegistrySize(*registry_);
 };
 
 // The label word of a close cause ("client_closed", "slow_consumer", ...).

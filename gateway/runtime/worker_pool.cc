@@ -3,12 +3,23 @@
 #include <algorithm>
 #include <thread>
 
+#include "hubcore/check.h"
+#include "hubcore/connection_id.h"
+
 namespace hubgate::gateway {
 
-WorkerPool::WorkerPool(uint32_t count) {
-  if (count == 0) {
-    count = std::max(1u, std::thread::hardware_concurrency());
+uint32_t WorkerPool::CountFor(uint32_t configured, uint32_t hardware_threads) {
+  if (configured != 0) {
+    return configured;
   }
+  return std::clamp(hardware_threads, 1u, hubcore::ConnectionId::kMaxWorkers);
+}
+
+WorkerPool::WorkerPool(uint32_t count) {
+  count = CountFor(count, std::thread::hardware_concurrency());
+  // The configuration allows at most 256 workers (config_rules::kMaxWorkers).
+  HUBGATE_CHECK(count <= hubcore::ConnectionId::kMaxWorkers,
+                "connection ids can name every worker");
   for (uint32_t i = 0; i < count; ++i) {
     workers_.push_back(std::make_unique<Worker>(i));
   }

@@ -13,7 +13,12 @@ namespace hubgate::gateway {
 // The gateway's workers: N event-loop threads (default: one per hardware thread).
 class WorkerPool {
  public:
+  // count 0: one per hardware thread (see CountFor).
   explicit WorkerPool(uint32_t count);
+
+  // The number of workers for a configured count: 0 means one per hardware thread, capped at
+  // what connection ids can address (hubcore::ConnectionId::kMaxWorkers).
+  static uint32_t CountFor(uint32_t configured, uint32_t hardware_threads);
 
   void Start();
   // Drains every worker in parallel (see Worker::Drain), then Stop() ends the loops.

@@ -34,3 +34,16 @@ TEST(ConnectionIdTest, RejectsMalformedIds) {
 
 }  // namespace
 }  // namespace hubgate::hubcore
+
+namespace hubgate::hubcore {
+namespace {
+
+// A worker the id cannot name would silently alias worker % 256: that is a bug, not an id.
+TEST(ConnectionIdDeathTest, AWorkerBeyondTheEncodableRangeCrashes) {
+  std::array<uint8_t, 16> random{};
+  EXPECT_DEATH(ConnectionId::Make(ConnectionId::kMaxWorkers, random), "worker");
+  EXPECT_DEATH(ConnectionId::Make(300, random), "worker");
+}
+
+}  // namespace
+}  // namespace hubgate::hubcore

@@ -14,7 +14,7 @@ class NegotiateTest : public ::testing::Test {
     hub_.path = "/hubs/posts";
   }
   boost::json::object Run(std::optional<std::string_view> version, uint32_t worker = 3) {
-    std::string body = Negotiate::Handle(hub_, version, worker, registry_, now_);
+    std::string body = *Negotiate::Handle(hub_, version, worker, registry_, now_);
     return boost::json::parse(body).as_object();
   }
 
@@ -76,7 +76,7 @@ TEST(NegotiateStatefulTest, AgreesOnlyWhenAskedAndAllowed) {
   ConnectionRegistry registry;
   const auto now = std::chrono::steady_clock::now();
   auto negotiate = [&](bool asked) {
-    return boost::json::parse(Negotiate::Handle(hub, "1", 0, registry, now, asked)).as_object();
+    return boost::json::parse(*Negotiate::Handle(hub, "1", 0, registry, now, asked)).as_object();
   };
   EXPECT_FALSE(negotiate(true).contains("useStatefulReconnect")) << "the hub does not allow it";
   hub.stateful_reconnect = true;

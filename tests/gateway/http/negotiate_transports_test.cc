@@ -21,8 +21,8 @@ class NegotiateTransportsTest : public ::testing::Test {
     hub_.path = "/hubs/posts";
   }
   boost::json::object Body() {
-    return boost::json::parse(Negotiate::Handle(hub_, "1", 0, registry_,
-                                                std::chrono::steady_clock::now()))
+    return boost::json::parse(*Negotiate::Handle(hub_, "1", 0, registry_,
+                                                 std::chrono::steady_clock::now()))
         .as_object();
   }
   hubcore::HubOptions hub_;

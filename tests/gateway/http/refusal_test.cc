@@ -57,3 +57,18 @@ TEST(RefusalTest, RegistryClaimsMapAsDotNet) {
 
 }  // namespace
 }  // namespace hubgate::gateway
+
+namespace hubgate::gateway {
+namespace {
+
+TEST(RefusalLimitsTest, ALimitsRefusalKeepsItsTextWith429Or503) {
+  Refusal per_address = Refusal::Of(absl::ResourceExhaustedError("Too many."));
+  EXPECT_EQ(per_address.status, http::status::too_many_requests);
+  EXPECT_EQ(per_address.body, "Too many.");
+  Refusal full = Refusal::Of(absl::UnavailableError("Full."));
+  EXPECT_EQ(full.status, http::status::service_unavailable);
+  EXPECT_EQ(full.body, "Full.");
+}
+
+}  // namespace
+}  // namespace hubgate::gateway
