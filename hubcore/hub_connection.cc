@@ -231,12 +231,18 @@ absl::Status HubConnection::OnMessageRecord(std::string_view record) {
       state_ = State::kClosing;
       host_.CloseTransport();
       return absl::CancelledError("client closed");
-    case MessageType::kInvocation:
-      dispatcher().OnInvocation(std::get<InvocationMessage>(std::move(message)));
+    case MessageType::kInvocation: {
+      auto& invocation = std::get<InvocationMessage>(message);
+      if (!AllowInvocation(invocation.invocation_id)) break;
+      dispatcher().OnInvocation(std::move(invocation));
       break;
-    case MessageType::kStreamInvocation:
-      dispatcher().OnStreamInvocation(std::get<StreamInvocationMessage>(std::move(message)));
+    }
+    case MessageType::kStreamInvocation: {
+      auto& invocation = std::get<StreamInvocationMessage>(message);
+      if (!AllowInvocation(invocation.invocation_id)) break;
+      dispatcher().OnStreamInvocation(std::move(invocation));
       break;
+    }
     case MessageType::kCancelInvocation:
       dispatcher().OnCancelInvocation(std::get<CancelInvocationMessage>(message));
       break;
@@ -425,6 +431,28 @@ bool HubConnection::WriteBounded(FrameConstSharedPtr frame, MessageType type) {
     return true;
   }
   return ApplySlowConsumerPolicy();
+}
+
+bool HubConnection::AllowInvocation(const std::optional<std::string>& invocation_id) {
+  if (options_.max_invocations_per_second <= 0) {
+    return true;
+  }
+  if (!invocation_bucket_.has_value()) {
+    const int burst = options_.invocation_burst > 0 ? options_.invocation_burst
+                                                    : options_.max_invocations_per_second;
+    invocation_bucket_.emplace(options_.max_invocations_per_second, burst, last_receive_);
+  }
+  if (invocation_bucket_->TryTake(last_receive_)) {
+    return true;
+  }
+  host_.OnLimitHit("max_invocations_per_second");
+  if (invocation_id.has_value()) {
+    CompletionMessage refusal;
+    refusal.invocation_id = *invocation_id;
+    refusal.error = std::string(kInvocationRateLimitExceeded);
+    WriteMessage(refusal);
+  }
+  return false;
 }
 
 bool HubConnection::ApplySlowConsumerPolicy() {

@@ -20,6 +20,7 @@
 #include "hubcore/binary_message_reader.h"
 #include "hubcore/stateful_reconnect.h"
 #include "hubcore/text_record_reader.h"
+#include "hubcore/token_bucket.h"
 
 namespace hubgate::hubcore {
 
@@ -48,6 +49,9 @@ class HubConnectionHost {
   // Whether the transport carries binary data (WebSockets, Long Polling; not Server-Sent
   // Events). The MessagePack protocol needs it.
   virtual bool SupportsBinary() const { return true; }
+  // A limit refused something of this connection's (the limit's configuration key, e.g.
+  // "max_invocations_per_second"), for the metrics.
+  virtual void OnLimitHit(std::string_view /*limit*/) {}
 };
 
 // One logical SignalR connection: handshake, message parsing, keep-alive, client timeout and
@@ -139,6 +143,9 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   // Queues a pushed message or stream item within the send-queue bound; on overflow applies
   // the slow-consumer policy and returns false.
   bool WriteBounded(FrameConstSharedPtr frame, MessageType type);
+  // The hub's invocation rate limit: false (after answering the call, when it has an id) for a
+  // call beyond it.
+  bool AllowInvocation(const std::optional<std::string>& invocation_id);
   bool ApplySlowConsumerPolicy();
   void CloseAsSlowConsumer();
   // Created on first use: most connections (push-only clients) never call a hub method, and an
@@ -162,6 +169,7 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   TimePoint created_;
   TimePoint last_write_;
   TimePoint last_receive_;
+  std::optional<TokenBucket> invocation_bucket_;  // with max_invocations_per_second, on first use
   // Shared with the pending OnConnected callback (a gRPC thread): if the connection closes while
   // the backend decides, whichever side comes second tells the backend of the disconnect.
   struct ConnectDecision {

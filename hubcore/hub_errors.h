@@ -11,6 +11,7 @@ namespace hubgate::hubcore {
 // SignalR word for word (see docs/protocol-compatibility.md).
 inline constexpr std::string_view kConnectionClosedWithError = "Connection closed with an error.";
 inline constexpr std::string_view kHandshakeCanceled = "Handshake was canceled.";
+inline constexpr std::string_view kInvocationRateLimitExceeded = "Invocation rate limit exceeded.";
 inline constexpr std::string_view kHandshakeUnexpectedError =
     "An unexpected error occurred during connection handshake.";
 

@@ -30,6 +30,11 @@ struct HubOptions {
   // Close a connection when its token expires (ASP.NET Core's CloseOnAuthenticationExpiration);
   // off: tokens are checked when connecting only.
   bool close_on_authentication_expiration = false;
+  // Hub method calls a connection may start per second (a token bucket holding
+  // invocation_burst calls; 0: no limit). A call beyond it is answered with
+  // kInvocationRateLimitExceeded (or dropped, without an invocation id); the connection stays.
+  int max_invocations_per_second = 0;
+  int invocation_burst = 0;  // 0: as many as max_invocations_per_second
   size_t max_message_size = 32 * 1024;        // MaximumReceiveMessageSize
   size_t max_queued_bytes = 1024 * 1024;      // per-connection send queue bound
   SlowConsumerPolicy slow_consumer_policy = SlowConsumerPolicy::kClose;

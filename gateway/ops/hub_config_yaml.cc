@@ -129,7 +129,8 @@ absl::Status ParseHubYaml(const YAML::Node& node, const std::string& hub_path,
        "stream_buffer_capacity", "forwarded_headers", "transports", "poll_timeout",
        "stateful_reconnect", "stateful_reconnect_buffer_size", "negotiate_redirect",
        "close_on_authentication_expiration", "on_backend_unavailable",
-       "backend_failure_log_interval", "backend_tls"},
+       "backend_failure_log_interval", "backend_tls", "max_invocations_per_second",
+       "invocation_burst"},
       [&](std::string_view key, const YAML::Node& value, const std::string& path) {
         if (absl::Status s; ParseBackendAvailabilityKey(key, value, path, hub, s)) return s;
         if (key == "name") {
@@ -147,6 +148,17 @@ absl::Status ParseHubYaml(const YAML::Node& node, const std::string& hub_path,
         }
         if (key == "require_auth") return ReadBool(value, path, hub.require_auth);
         if (key == "detailed_errors") return ReadBool(value, path, hub.detailed_errors);
+        if (key == "max_invocations_per_second" || key == "invocation_burst") {
+          int64_t number = 0;
+          if (absl::Status s = ReadInt(value, path, 0, 1'000'000,
+                                       "expected an integer from 0 (no limit) to 1000000", number);
+              !s.ok()) {
+            return s;
+          }
+          (key == "invocation_burst" ? hub.invocation_burst : hub.max_invocations_per_second) =
+              static_cast<int>(number);
+          return absl::OkStatus();
+        }
         if (key == "close_on_authentication_expiration") {
           return ReadBool(value, path, hub.close_on_authentication_expiration);
         }

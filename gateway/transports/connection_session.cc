@@ -161,4 +161,6 @@ void ConnectionSession::Teardown(std::string_view reason) {
   }
 }
 
+void ConnectionSession::OnLimitHit(std::string_view limit) { context_.metrics.LimitHit(limit); }
+
 }  // namespace hubgate::gateway

@@ -42,6 +42,7 @@ class ConnectionSession : public std::enable_shared_from_this<ConnectionSession>
   void CloseTransport() final;
   void OnConnecting() final;
   void OnHandshakeCompleted() final;
+  void OnLimitHit(std::string_view limit) final;
   hubcore::ConnectionExecutorSharedPtr Executor() final;
 
   // TickedSession (OnTick is the transport's)

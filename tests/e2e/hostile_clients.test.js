@@ -22,10 +22,18 @@ before(async () => {
     config: {
       hubs: [
         { name: 'described', path: '/hubs/described', backend_target: backend.target },
+        {
+          name: 'limited',
+          path: '/hubs/limited',
+          backend_target: backend.target,
+          max_invocations_per_second: 5,
+          invocation_burst: 5,
+        },
       ],
     },
   });
   await waitForDescription(gw, 'described');
+  await waitForDescription(gw, 'limited');
 });
 
 after(async () => {
@@ -72,3 +80,29 @@ for (const hub of ['described']) {
     assert.deepEqual(await pushed, [1]);
   });
 }
+
+test('invocations beyond max_invocations_per_second fail with a clear error; other connections are unaffected', async () => {
+  const hostile = await connect(gw.hubUrl('/hubs/limited'));
+  const healthy = await connect(gw.hubUrl('/hubs/limited'));
+  open.push(hostile, healthy);
+  const before = (await scrape(gw)).value('hubgate_limit_hits_total', { limit: 'max_invocations_per_second' });
+  const outcomes = await withTimeout(
+    Promise.all(
+      Array.from({ length: 40 }, (_, i) => hostile.invoke('Echo', i).then(() => 'ok', (err) => err.message)),
+    ),
+    30000,
+    '40 invocations',
+  );
+  const refused = outcomes.filter((o) => o === 'Invocation rate limit exceeded.').length;
+  assert.ok(outcomes.includes('ok'), 'the burst goes through');
+  assert.ok(refused >= 20, `most of 40 calls at once are refused (${refused})`);
+  assert.deepEqual(
+    outcomes.filter((o) => o !== 'ok' && o !== 'Invocation rate limit exceeded.'),
+    [],
+    'nothing else fails',
+  );
+  assert.equal(hostile.state, 'Connected', 'the connection stays');
+  assert.deepEqual(await healthy.invoke('Echo', 'mine'), 'mine', 'each connection has its own bucket');
+  const after = (await scrape(gw)).value('hubgate_limit_hits_total', { limit: 'max_invocations_per_second' });
+  assert.equal(after - before, refused);
+});

@@ -101,6 +101,33 @@ TEST_F(HubConnectionTest, HandshakeTimeout) {
   EXPECT_EQ(host_.close_calls, 1);
 }
 
+TEST_F(HubConnectionTest, InvocationsBeyondTheRateAreAnsweredWithAnErrorOrDropped) {
+  options_.max_invocations_per_second = 1;
+  options_.invocation_burst = 2;
+  HubConnection& c = Handshaken();
+  const auto invoke = [&](const std::string& id) {
+    c.OnData("{\"type\":1,\"invocationId\":\"" + id + "\",\"target\":\"M\",\"arguments\":[]}\x1e",
+             now_);
+  };
+  invoke("1");
+  invoke("2");
+  const std::string allowed = host_.Take();
+  EXPECT_EQ(allowed.find("rate limit"), std::string::npos) << "the burst is allowed: " << allowed;
+  invoke("3");
+  EXPECT_EQ(host_.Take(),
+            "{\"type\":3,\"invocationId\":\"3\",\"error\":\"Invocation rate limit exceeded.\"}\x1e");
+  c.OnData("{\"type\":1,\"target\":\"M\",\"arguments\":[]}\x1e", now_);
+  EXPECT_EQ(host_.Take(), "") << "a call without an id gets no answer, not even this one";
+  c.OnData("{\"type\":4,\"invocationId\":\"4\",\"target\":\"S\",\"arguments\":[]}\x1e", now_);
+  EXPECT_NE(host_.Take().find("Invocation rate limit exceeded."), std::string::npos)
+      << "stream invocations count as well";
+  EXPECT_EQ(host_.limit_hits, std::vector<std::string>(3, "max_invocations_per_second"));
+  EXPECT_EQ(c.state(), HubConnection::State::kConnected) << "the connection stays";
+  Advance(seconds(1));
+  invoke("5");
+  EXPECT_EQ(host_.Take().find("rate limit"), std::string::npos) << "a second later, one more";
+}
+
 TEST_F(HubConnectionTest, ClosesWhenTheTokenExpiresIfTheHubAsksForIt) {
   options_.close_on_authentication_expiration = true;
   options_.keep_alive_interval = seconds(60);

@@ -22,6 +22,7 @@ class FakeConnectionHost : public HubConnectionHost {
   }
   void CloseTransport() override { ++close_calls; }
   void OnHandshakeCompleted() override { ++handshakes; }
+  void OnLimitHit(std::string_view limit) override { limit_hits.emplace_back(limit); }
   class QueueExecutor : public ConnectionExecutor {
    public:
     explicit QueueExecutor(std::vector<absl::AnyInvocable<void() &&>>& queue) : queue_(queue) {}
@@ -49,6 +50,7 @@ class FakeConnectionHost : public HubConnectionHost {
 
   std::string written;
   int close_calls = 0;
+  std::vector<std::string> limit_hits;
   int handshakes = 0;
   int accept_bounded_writes = 1000;
   bool paused = false;
