@@ -8,7 +8,7 @@
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
 const { startGateway, test } = require('./lib/gateway');
-const { buildConnection, connect, stopAll, subscribeStream, waitFor, withTimeout, errorOf } =
+const { buildConnection, connect, stopAll, subscribeStream, waitFor, withTimeout, errorOf, startError } =
   require('./lib/clients');
 const {
   startTestBackend,
@@ -58,15 +58,6 @@ after(async () => {
   for (const b of backends) await b.stop();
 });
 
-async function startError(connection) {
-  try {
-    await withTimeout(connection.start(), 10000, 'start()');
-  } catch (err) {
-    return err.message;
-  }
-  await connection.stop();
-  return assert.fail('start() must fail');
-}
 
 test('backend unavailable: the default hub refuses connections', async () => {
   assert.equal(await startError(buildConnection(gw.hubUrl('/hubs/refusing'))), HANDSHAKE_ERROR);

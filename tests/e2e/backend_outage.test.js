@@ -15,7 +15,7 @@ const {
   stopAll,
   subscribeStream,
   waitFor,
-  withTimeout, errorOf } = require('./lib/clients');
+  withTimeout, errorOf, startError } = require('./lib/clients');
 const { startTestBackend } = require('./lib/test_backend');
 const { freePort, waitForDescription, eventually } = require('./lib/hub_handler');
 
@@ -56,15 +56,6 @@ after(async () => {
 });
 
 
-async function startError(connection) {
-  try {
-    await withTimeout(connection.start(), 10000, 'start()');
-  } catch (err) {
-    return err.message;
-  }
-  await connection.stop();
-  return assert.fail('start() must fail');
-}
 
 test('with the backend up: invoke and stream work', async () => {
   assert.equal(await conn.invoke('Echo', 'up'), 'up');

@@ -10,7 +10,7 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { before, after } = require('node:test');
 const { startGateway, test } = require('./lib/gateway');
-const { buildConnection, connect, stopAll, withTimeout } = require('./lib/clients');
+const { buildConnection, connect, stopAll, startError } = require('./lib/clients');
 const { startTestBackend } = require('./lib/test_backend');
 const { waitForDescription } = require('./lib/hub_handler');
 
@@ -78,16 +78,6 @@ after(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function startError(url) {
-  const conn = buildConnection(url);
-  try {
-    await withTimeout(conn.start(), 10000, 'start()');
-  } catch (err) {
-    return err.message;
-  }
-  await conn.stop();
-  return assert.fail('start() must fail');
-}
 
 test('a hub with the backend CA reaches its TLS backend', async () => {
   await waitForDescription(gw, 'secure');
@@ -102,7 +92,7 @@ test('with another CA the backend is not trusted: a clear log line, connections 
   const [line] = await gw.waitForLog(/hub 'wrongca': backend \S+ \(TLS\) cannot be described[^\n]*/);
   assert.match(line, /UNAVAILABLE/);
   assert.match(line, /certificate|CERTIFICATE|handshake|SSL/i);
-  assert.equal(await startError(gw.hubUrl('/hubs/wrongca')), HANDSHAKE_ERROR);
+  assert.equal(await startError(buildConnection(gw.hubUrl('/hubs/wrongca'))), HANDSHAKE_ERROR);
 });
 
 test('a plaintext hub cannot talk to a TLS backend, and the log says plaintext', async () => {
@@ -116,5 +106,5 @@ test('mutual TLS: the client certificate is presented; without it the backend re
   open.push(conn);
   assert.equal(await conn.invoke('Echo', 'mutual'), 'mutual');
   await gw.waitForLog(/hub 'nocert': backend \S+ \(TLS\) cannot be described/);
-  assert.equal(await startError(gw.hubUrl('/hubs/nocert')), HANDSHAKE_ERROR);
+  assert.equal(await startError(buildConnection(gw.hubUrl('/hubs/nocert'))), HANDSHAKE_ERROR);
 });

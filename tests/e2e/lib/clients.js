@@ -503,7 +503,19 @@ async function errorOf(promise) {
   return undefined;
 }
 
+/** The message a connection's start() rejects with; fails the test if it connects. */
+async function startError(connection, timeoutMs = 10000) {
+  try {
+    await withTimeout(connection.start(), timeoutMs, 'start()');
+  } catch (err) {
+    return err.message;
+  }
+  await connection.stop();
+  return assert.fail('start() must fail');
+}
+
 module.exports = {
+  startError,
   matrix,
   binaryAsReceived,
   errorOf,

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "tests/mocks/scoped_env.h"
 
 namespace hubgate::gateway {
 namespace {
@@ -49,25 +50,7 @@ hubs:
   - name: chat
 )";
 
-// Sets an environment variable for one test and restores it afterwards.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    setenv(name, value, 1);
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      setenv(name_, old_->c_str(), 1);
-    } else {
-      unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using ::hubgate::test_support::ScopedEnv;
 
 TEST(ConfigTest, DefaultConfig) {
   GatewayConfig config = DefaultConfig();

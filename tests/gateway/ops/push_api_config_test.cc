@@ -12,6 +12,7 @@
 #include <string>
 
 #include "gateway/ops/config.h"
+#include "tests/mocks/scoped_env.h"
 
 namespace hubgate::gateway {
 namespace {
@@ -19,24 +20,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    setenv(name, value, 1);
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      setenv(name_, old_->c_str(), 1);
-    } else {
-      unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using ::hubgate::test_support::ScopedEnv;
 
 absl::StatusOr<GatewayConfig> Load(const std::string& yaml) {
   absl::StatusOr<GatewayConfig> config = ParseConfigYaml(yaml);
