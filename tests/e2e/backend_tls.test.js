@@ -1,18 +1,17 @@
 'use strict';
 // Issue 11, item 2 (backend side): hubs reach their backends over TLS (backend_tls: ca_file,
-// optional client certificate and key). The certificates are made here with the openssl CLI.
+// optional client certificate and key), with certificates made by the openssl CLI
+// (lib/certificates.js).
 // Without the right CA the backend is not trusted, and the log says so.
 
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 const { before, after } = require('node:test');
 const { startGateway, test } = require('./lib/gateway');
 const { buildConnection, connect, stopAll, startError } = require('./lib/clients');
 const { startTestBackend } = require('./lib/test_backend');
 const { waitForDescription } = require('./lib/hub_handler');
+const { makeTestCertificates } = require('./lib/certificates');
 
 const HANDSHAKE_ERROR =
   'Server returned handshake error: An unexpected error occurred during connection handshake.';
@@ -22,32 +21,11 @@ let gw;
 let server; // TLS only
 let mutual; // TLS, requires a client certificate signed by the CA
 const open = [];
-
-function openssl(...args) {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-}
-
-/** A CA (name.pem, name.key) and a certificate it signs (leaf.pem, leaf.key) for 127.0.0.1. */
-function makeCa(name) {
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${name}`,
-    '-keyout', `${name}.key`, '-out', `${name}.pem`);
-}
-function makeLeaf(ca, leaf, extension) {
-  fs.writeFileSync(path.join(dir, `${leaf}.ext`), `${extension}\n`);
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${leaf}`,
-    '-keyout', `${leaf}.key`, '-out', `${leaf}.csr`);
-  openssl('x509', '-req', '-in', `${leaf}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`,
-    '-CAcreateserial', '-days', '1', '-out', `${leaf}.pem`, '-extfile', `${leaf}.ext`);
-}
-const file = (name) => path.join(dir, name);
-const read = (name) => fs.readFileSync(file(name), 'utf8');
+let file;
+let read;
 
 before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubgate-backend-tls-'));
-  makeCa('ca');
-  makeCa('otherca');
-  makeLeaf('ca', 'server', 'subjectAltName=IP:127.0.0.1,DNS:localhost');
-  makeLeaf('ca', 'client', 'extendedKeyUsage=clientAuth');
+  ({ dir, file, read } = makeTestCertificates('hubgate-backend-tls-'));
   server = await startTestBackend({ tls: { key: read('server.key'), cert: read('server.pem') } });
   mutual = await startTestBackend({
     tls: { key: read('server.key'), cert: read('server.pem'), ca: read('ca.pem') },
@@ -57,7 +35,7 @@ before(async () => {
     config: {
       hubs: [
         { name: 'secure', backend_target: server.target, backend_tls: { ca_file: file('ca.pem') } },
-        { name: 'wrongca', backend_target: server.target, backend_tls: { ca_file: file('otherca.pem') } },
+        { name: 'wrongca', backend_target: server.target, backend_tls: { ca_file: file('other.pem') } },
         { name: 'plain', backend_target: server.target },
         {
           name: 'mutual',

@@ -6,7 +6,7 @@
 // official SignalR client.
 
 const assert = require('node:assert/strict');
-const { execFileSync, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -15,6 +15,7 @@ const { after, before } = require('node:test');
 const { grpc, startGateway, createPushClient, test, GATEWAY_BIN, CLI_BIN } = require('./lib/gateway');
 const { connect, waitFor, stopAll } = require('./lib/clients');
 const { scrape } = require('./lib/admin');
+const { makeTestCertificates } = require('./lib/certificates');
 
 const HUBS = [
   { name: 'posts', path: '/hubs/posts' },
@@ -25,7 +26,10 @@ const SEND_ONLY_KEY = 'send-only-key-0123456789';
 const CHAT_ONLY_KEY = 'chat-only-key-0123456789';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubgate-push-api-'));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
+after(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (pki) fs.rmSync(pki.dir, { recursive: true, force: true });
+});
 
 /** gRPC error of `promise` (fails the test if it resolves). */
 async function grpcError(promise) {
@@ -292,33 +296,12 @@ test('allow_unauthenticated_remote keeps the configured host, with a warning', a
 // ---------------------------------------------------------------------------------------------
 // TLS and mTLS
 
-/** A CA, a server certificate for 127.0.0.1, and a client certificate, by the openssl CLI. */
-function makeCertificates() {
-  const out = path.join(dir, 'pki');
-  fs.mkdirSync(out, { recursive: true });
-  const f = (name) => path.join(out, name);
-  const openssl = (args) => execFileSync('openssl', args, { stdio: 'pipe' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(['req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '1',
-    '-subj', '/CN=hubgate test CA', '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  const sign = (name, cn, ext) => {
-    openssl(['req', ...ec, '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', `/CN=${cn}`]);
-    fs.writeFileSync(f(`${name}.ext`), ext);
-    openssl(['x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.pem'), '-CAkey', f('ca.key'),
-      '-CAcreateserial', '-out', f(`${name}.pem`), '-days', '1', '-extfile', f(`${name}.ext`)]);
-  };
-  sign('server', 'localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  sign('client', 'backend', 'extendedKeyUsage=clientAuth\n');
-  // A second CA whose client certificate the gateway must refuse.
-  openssl(['req', '-x509', ...ec, '-keyout', f('other.key'), '-out', f('other.pem'), '-days', '1',
-    '-subj', '/CN=other'] );
-  return { f, read: (name) => fs.readFileSync(f(name)) };
-}
-
 let pki;
 function certificates() {
-  if (!pki) pki = makeCertificates();
+  if (!pki) {
+    const made = makeTestCertificates('hubgate-push-tls-');
+    pki = { f: made.file, read: made.read, dir: made.dir };
+  }
   return pki;
 }
 
