@@ -26,7 +26,8 @@ HubConnection::HubConnection(CallContext context, const HubOptions& options,
       binary_reader_(options.max_message_size),
       created_(now),
       last_write_(now),
-      last_receive_(now) {}
+      last_receive_(now),
+      invocation_rate_limit_(options) {}
 
 HubConnection::~HubConnection() = default;
 
@@ -157,8 +158,7 @@ void HubConnection::OnBackendConnected(absl::StatusOr<std::string> rejection) {
     return;
   }
   if (!rejection.ok() || !rejection->empty()) {
-    held_deliveries_.clear();
-    held_delivery_bytes_ = 0;
+    held_pushes_.Clear();
   }
   if (!rejection.ok()) {
     close_reason_ = std::string(rejection.status().message());
@@ -377,29 +377,14 @@ void HubConnection::InvokeClient(std::string method, std::vector<Value> argument
   dispatcher().InvokeClient(std::move(method), std::move(arguments), deadline, std::move(done));
 }
 
-void HubConnection::HoldDelivery(const SerializedMessage& message) {
-  FrameConstSharedPtr frame = message.FrameFor(protocol_);
-  const size_t size = frame->size();
-  if (held_delivery_bytes_ > 0 && held_delivery_bytes_ + size > options_.max_queued_bytes) {
-    held_deliveries_overflowed_ = true;
-    return;
-  }
-  held_delivery_bytes_ += size;
-  held_deliveries_.push_back(HeldDelivery{std::move(frame), TypeOf(message.message())});
-}
-
 bool HubConnection::WriteHeldDeliveries() {
-  std::vector<HeldDelivery> held = std::move(held_deliveries_);
-  held_deliveries_.clear();
-  held_delivery_bytes_ = 0;
-  for (HeldDelivery& delivery : held) {
+  for (HeldPushes::Push& push : held_pushes_.TakeAll()) {
     if (state_ != State::kConnected) {
       return false;
     }
-    WriteBounded(std::move(delivery.frame), delivery.type);
+    WriteBounded(std::move(push.frame), push.type);
   }
-  if (held_deliveries_overflowed_ && state_ == State::kConnected) {
-    held_deliveries_overflowed_ = false;
+  if (state_ == State::kConnected && held_pushes_.TakeOverflow()) {
     ApplySlowConsumerPolicy();
   }
   return state_ == State::kConnected;
@@ -407,7 +392,8 @@ bool HubConnection::WriteHeldDeliveries() {
 
 void HubConnection::Deliver(const SerializedMessage& message) {
   if (state_ == State::kConnecting) {
-    HoldDelivery(message);
+    held_pushes_.Hold(message.FrameFor(protocol_), TypeOf(message.message()),
+                      options_.max_queued_bytes);
     return;
   }
   if (state_ != State::kConnected) {
@@ -434,15 +420,7 @@ bool HubConnection::WriteBounded(FrameConstSharedPtr frame, MessageType type) {
 }
 
 bool HubConnection::AllowInvocation(const std::optional<std::string>& invocation_id) {
-  if (options_.max_invocations_per_second <= 0) {
-    return true;
-  }
-  if (!invocation_bucket_.has_value()) {
-    const int burst = options_.invocation_burst > 0 ? options_.invocation_burst
-                                                    : options_.max_invocations_per_second;
-    invocation_bucket_.emplace(options_.max_invocations_per_second, burst, last_receive_);
-  }
-  if (invocation_bucket_->TryTake(last_receive_)) {
+  if (invocation_rate_limit_.Allow(last_receive_)) {
     return true;
   }
   host_.OnLimitHit("max_invocations_per_second");

@@ -20,7 +20,8 @@
 #include "hubcore/binary_message_reader.h"
 #include "hubcore/stateful_reconnect.h"
 #include "hubcore/text_record_reader.h"
-#include "hubcore/token_bucket.h"
+#include "hubcore/held_pushes.h"
+#include "hubcore/invocation_rate_limit.h"
 
 namespace hubgate::hubcore {
 
@@ -131,7 +132,6 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   // Once accepted: the messages that arrived while the backend decided, in order.
   void ProcessHeldRecords();
   // While connecting: keeps a push for after the handshake answer, within max_queued_bytes.
-  void HoldDelivery(const SerializedMessage& message);
   // Once accepted: writes the held pushes in order, then applies the slow-consumer policy if
   // some did not fit. False when that closed the connection.
   bool WriteHeldDeliveries();
@@ -169,7 +169,7 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   TimePoint created_;
   TimePoint last_write_;
   TimePoint last_receive_;
-  std::optional<TokenBucket> invocation_bucket_;  // with max_invocations_per_second, on first use
+  InvocationRateLimit invocation_rate_limit_;
   // Shared with the pending OnConnected callback (a gRPC thread): if the connection closes while
   // the backend decides, whichever side comes second tells the backend of the disconnect.
   struct ConnectDecision {
@@ -183,13 +183,7 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   std::vector<std::string> held_records_;
   // Pushes that arrived while the backend decided (its OnConnected may send to the
   // connection), written after the handshake answer; bounded by max_queued_bytes.
-  struct HeldDelivery {
-    FrameConstSharedPtr frame;
-    MessageType type;
-  };
-  std::vector<HeldDelivery> held_deliveries_;
-  size_t held_delivery_bytes_ = 0;
-  bool held_deliveries_overflowed_ = false;
+  HeldPushes held_pushes_;
   std::string close_reason_;
   bool stateful_reconnect_allowed_ = false;
   std::unique_ptr<StatefulReconnect> stateful_;  // null unless in effect (keeps idle state small)

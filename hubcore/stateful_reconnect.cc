@@ -1,5 +1,6 @@
 #include "hubcore/stateful_reconnect.h"
 
+#include "hubcore/queue_bound.h"
 #include "hubcore/serialized_message.h"
 
 namespace hubgate::hubcore {
@@ -30,9 +31,8 @@ bool StatefulReconnect::Send(FrameConstSharedPtr frame, MessageType type, bool b
   }
   // Unbounded frames (completions, client-result invocations) must not be dropped, so they get
   // room beyond the bound that pushes get; but a client that never Acks must not grow memory
-  // without limit. An empty hold queue takes one frame of any size.
-  const size_t limit = bounded ? hold_limit_ : 2 * hold_limit_;
-  if (!held_.empty() && held_bytes_ + frame->size() > limit) {
+  // without limit.
+  if (!FitsQueueBound(held_bytes_, frame->size(), bounded ? hold_limit_ : 2 * hold_limit_)) {
     return false;
   }
   held_bytes_ += frame->size();

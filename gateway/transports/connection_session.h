@@ -12,6 +12,7 @@
 #include "gateway/runtime/worker.h"
 #include "hubcore/check.h"
 #include "hubcore/hub_connection.h"
+#include "hubcore/queue_bound.h"
 #include "prometheus/counter.h"
 
 namespace hubgate::gateway {
@@ -81,12 +82,11 @@ class ConnectionSession : public std::enable_shared_from_this<ConnectionSession>
 
   // The send queue's bound (the hub's max_queued_bytes), checked by Write for each frame: a
   // bounded frame that does not fit is refused and counted as an overflow; control frames
-  // always fit, so that a full queue can still carry its Close. A frame larger than the bound
-  // goes into an empty queue (the frame is shared by all its recipients; refusing it would close
-  // every one of them without delivering anything). Accepted bytes count as queued until
-  // ReleaseQueued.
+  // always fit, so that a full queue can still carry its Close; a bounded one follows
+  // hubcore::FitsQueueBound (an empty queue takes a frame of any size). Accepted bytes count as
+  // queued until ReleaseQueued.
   bool ReserveQueued(size_t size, bool bounded) {
-    if (bounded && queued_bytes_ > 0 && queued_bytes_ + size > hub_.options().max_queued_bytes) {
+    if (bounded && !hubcore::FitsQueueBound(queued_bytes_, size, hub_.options().max_queued_bytes)) {
       traffic_->queue_overflows->Increment();
       return false;
     }
