@@ -133,18 +133,40 @@ Metrics::Metrics()
       backend_call_seconds_(BuildHistogram()
                                 .Name("hubgate_backend_call_duration_seconds")
                                 .Help("Duration of calls to hub backends")
-                                .Register(*registry_)) {
+                                .Register(*registry_)),
+      push_api_refusals_(BuildCounter()
+                             .Name("hubgate_push_api_refusals_total")
+                             .Help("Push API calls refused for a missing, unknown or too "
+                                   "narrow API key, by reason and operation")
+                             .Register(*registry_)),
+      backend_connect_failures_(
+          BuildCounter()
+              .Name("hubgate_backend_connect_failures_total")
+              .Help("OnConnected calls to the hub's backend that failed (unreachable, deadline, "
+                    "error)")
+              .Register(*registry_)),
+      backend_failure_logs_suppressed_(
+          BuildCounter()
+              .Name("hubgate_backend_failure_logs_suppressed_total")
+              .Help("Failed backend calls not logged because of the per-hub log rate limit")
+              .Register(*registry_)),
+      limit_hits_(BuildCounter()
+                      .Name("hubgate_limit_hits_total")
+                      .Help("Requests and connections refused, and clients cut off, by a limit "
+                            "(label: the limit's configuration key)")
+                      .Register(*registry_)),
+      registry_size_(BuildGauge()
+                         .Name("hubgate_registered_connections")
+                         .Help("Connections the gateway knows (state=unclaimed: negotiated, no "
+                               "transport yet; state=all: negotiated or connected), as of the "
+                               "last expiry sweep")
+                         .Register(*registry_)) {
   BuildGauge()
       .Name("hubgate_build_info")
       .Help("Always 1; the version is a label")
       .Register(*registry_)
       .Add({{"version", HUBGATE_VERSION}})
       .Set(1);
-  push_api_refusals_ = &BuildCounter()
-                            .Name("hubgate_push_api_refusals_total")
-                            .Help("Push API calls refused for a missing, unknown or too "
-                                  "narrow API key, by reason and operation")
-                            .Register(*registry_);
 }
 
 Metrics::~Metrics() = default;
@@ -235,23 +257,7 @@ void Metrics::BackendConnectCall(const std::string& hub, double seconds) {
 }
 
 void Metrics::PushApiRefused(std::string_view reason, std::string_view operation) {
-  push_api_refusals_->Add({{"reason", Str(reason)}, {"operation", Str(operation)}}).Increment();
-}
-
-prometheus::Family<prometheus::Counter>& Metrics::BuildBackendConnectFailures(
-    prometheus::Registry& registry) {
-  return BuildCounter()
-      .Name("hubgate_backend_connect_failures_total")
-      .Help("OnConnected calls to the hub's backend that failed (unreachable, deadline, error)")
-      .Register(registry);
-}
-
-prometheus::Family<prometheus::Counter>& Metrics::BuildBackendFailureLogsSuppressed(
-    prometheus::Registry& registry) {
-  return BuildCounter()
-      .Name("hubgate_backend_failure_logs_suppressed_total")
-      .Help("Failed backend calls not logged because of the per-hub log rate limit")
-      .Register(registry);
+  push_api_refusals_.Add({{"reason", Str(reason)}, {"operation", Str(operation)}}).Increment();
 }
 
 void Metrics::BackendConnectFailed(const std::string& hub) {
@@ -262,31 +268,13 @@ void Metrics::BackendFailureLogSuppressed(const std::string& hub) {
   backend_failure_logs_suppressed_.Add({{"hub", hub}}).Increment();
 }
 
-prometheus::Family<prometheus::Counter>* Metrics::RegisterLimitHits(
-    prometheus::Registry& registry) {
-  return &BuildCounter()
-              .Name("hubgate_limit_hits_total")
-              .Help("Requests and connections refused, and clients cut off, by a limit (label: "
-                    "the limit's configuration key)")
-              .Register(registry);
-}
-
-prometheus::Family<prometheus::Gauge>* Metrics::RegisterRegistrySize(
-    prometheus::Registry& registry) {
-  return &BuildGauge()
-              .Name("hubgate_registered_connections")
-              .Help("Connections the gateway knows (state=unclaimed: negotiated, no transport "
-                    "yet; state=all: negotiated or connected), as of the last expiry sweep")
-              .Register(registry);
-}
-
 void Metrics::LimitHit(std::string_view limit) {
-  limit_hits_->Add({{"limit", Str(limit)}}).Increment();
+  limit_hits_.Add({{"limit", Str(limit)}}).Increment();
 }
 
 void Metrics::SetRegistrySize(size_t unclaimed, size_t total) {
-  registry_size_->Add({{"state", "unclaimed"}}).Set(static_cast<double>(unclaimed));
-  registry_size_->Add({{"state", "all"}}).Set(static_cast<double>(total));
+  registry_size_.Add({{"state", "unclaimed"}}).Set(static_cast<double>(unclaimed));
+  registry_size_.Add({{"state", "all"}}).Set(static_cast<double>(total));
 }
 
 }  // namespace hubgate::gateway

@@ -65,11 +65,17 @@ class Metrics {
   // send, membership, client_results, management.
   void PushApiRefused(std::string_view reason, std::string_view operation);
 
-  // Backend availability (issue 11): an OnConnected call that failed (the backend unreachable,
-  // slow or broken; the hub's on_backend_unavailable decides the connection's fate), and a
-  // failed backend call's warning line left out by the per-hub log rate limit.
+  // Backend availability: an OnConnected call that failed (the backend unreachable, slow or
+  // broken; the hub's on_backend_unavailable decides the connection's fate), and a failed
+  // backend call's warning line left out by the per-hub log rate limit.
   void BackendConnectFailed(const std::string& hub);
   void BackendFailureLogSuppressed(const std::string& hub);
+  // A request or connection was refused, or a client cut off, by a limit. `limit` is the
+  // limit's configuration key (a fixed word), e.g. "max_connections".
+  void LimitHit(std::string_view limit);
+  // The connection registry's size: negotiations no transport claimed yet, and all entries
+  // (negotiated or connected).
+  void SetRegistrySize(size_t unclaimed, size_t total);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -87,7 +93,11 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& pushes_;
   prometheus::Family<prometheus::Counter>& invocations_;
   prometheus::Family<prometheus::Histogram>& backend_call_seconds_;
-  prometheus::Family<prometheus::Counter>* push_api_refusals_ = nullptr;  // set in the constructor
+  prometheus::Family<prometheus::Counter>& push_api_refusals_;
+  prometheus::Family<prometheus::Counter>& backend_connect_failures_;
+  prometheus::Family<prometheus::Counter>& backend_failure_logs_suppressed_;
+  prometheus::Family<prometheus::Counter>& limit_hits_;
+  prometheus::Family<prometheus::Gauge>& registry_size_;
 
   // hubgate_pushes_total children by hub and target label, so that a push does not build a
   // label map and search the family (the Push API calls Pushed once per call).
@@ -95,35 +105,9 @@ class Metrics {
   absl::flat_hash_map<std::string, prometheus::Counter*> push_counters_
       ABSL_GUARDED_BY(pushes_mutex_);
 
-  // Backend availability families, built in declaration order after registry_.
-  static prometheus::Family<prometheus::Counter>& BuildBackendConnectFailures(
-      prometheus::Registry& registry);
-  static prometheus::Family<prometheus::Counter>& BuildBackendFailureLogsSuppressed(
-      prometheus::Registry& registry);
-  prometheus::Family<prometheus::Counter>& backend_connect_failures_ =
-      BuildBackendConnectFailures(*registry_);
-  prometheus::Family<prometheus::Counter>& backend_failure_logs_suppressed_ =
-      BuildBackendFailureLogsSuppressed(*registry_);
-
   absl::Mutex traffic_mutex_;
   absl::flat_hash_map<std::string, std::unique_ptr<Traffic>> traffic_
       ABSL_GUARDED_BY(traffic_mutex_);
-
-  // Limits (`limits:` in the configuration).
- public:
-  // A request or connection was refused, or a client cut off, by a limit. `limit` is the
-  // limit's configuration key (a fixed word), e.g. "max_connections".
-  void LimitHit(std::string_view limit);
-  // The connection registry's size: negotiations no transport claimed yet, and all entries
-  // (negotiated or connected).
-  void SetRegistrySize(size_t unclaimed, size_t total);
-
- private:
-  static prometheus::Family<prometheus::Counter>* RegisterLimitHits(prometheus::Registry& registry);
-  static prometheus::Family<prometheus::Gauge>* RegisterRegistrySize(
-      prometheus::Registry& registry);
-  prometheus::Family<prometheus::Counter>* limit_hits_ = RegisterLimitHits(*registry_);
-  prometheus::Family<prometheus::Gauge>* registry_size_ = RegisterRegistrySize(*registry_);
 };
 
 // The label word of a close cause ("client_closed", "slow_consumer", ...).
