@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/ops/admin_server.h"
+#include "gateway/ops/tls_context_provider.h"
 #include "gateway/runtime/connection_registry.h"
 #include "gateway/runtime/gateway_context.h"
 #include "gateway/http/jwt_authenticator.h"
@@ -40,6 +41,7 @@ struct GatewayServer::Impl {
       if (ec) {
         return;
       }
+      ReloadTlsCertificates();
       size_t expired = registry.ExpireUnclaimed(std::chrono::steady_clock::now());
       metrics.SetRegistrySize(registry.unclaimed(), registry.size());
       if (expired > 0) {
@@ -47,6 +49,43 @@ struct GatewayServer::Impl {
       }
       ScheduleSweep();
     });
+  }
+
+  // Re-reads the listeners' certificate files (once a second, and on SIGHUP): a changed
+  // certificate serves the connections accepted from then on.
+  void ReloadTlsCertificates() {
+    for (TlsContextProvider* provider : {http_tls.get(), admin_tls.get()}) {
+      if (provider == nullptr) continue;
+      switch (provider->Reload()) {
+        case TlsContextProvider::ReloadOutcome::kUnchanged:
+          break;
+        case TlsContextProvider::ReloadOutcome::kReloaded:
+          metrics.TlsCertificateReload(provider->listener(), "reloaded");
+          SetCertificateExpiry(*provider);
+          break;
+        case TlsContextProvider::ReloadOutcome::kFailed:
+          metrics.TlsCertificateReload(provider->listener(), "failed");
+          break;
+      }
+    }
+  }
+
+  void SetCertificateExpiry(const TlsContextProvider& provider) {
+    const auto not_after = provider.certificate_not_after().time_since_epoch();
+    metrics.SetTlsCertificateExpiry(
+        provider.listener(),
+        static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(not_after).count()));
+  }
+
+  // Loads the certificate of a listener with TLS configured (else leaves `provider` empty).
+  absl::Status LoadTls(std::string listener, const ListenerTlsConfig& files,
+                       std::unique_ptr<TlsContextProvider>& provider) {
+    if (!files.enabled()) return absl::OkStatus();
+    auto loaded = TlsContextProvider::Create(std::move(listener), files);
+    if (!loaded.ok()) return loaded.status();
+    provider = *std::move(loaded);
+    SetCertificateExpiry(*provider);
+    return absl::OkStatus();
   }
 
   GatewayConfig config;
@@ -58,6 +97,8 @@ struct GatewayServer::Impl {
   std::vector<std::unique_ptr<hubcore::HubBackend>> backends;
   GatewayContext context;
   LocalPublisher publisher;
+  std::unique_ptr<TlsContextProvider> http_tls;   // http.tls; null: plaintext
+  std::unique_ptr<TlsContextProvider> admin_tls;  // admin.tls
   std::shared_ptr<Listener> listener;
   std::unique_ptr<AdminServer> admin;
   std::atomic<bool> ready{false};
@@ -114,7 +155,20 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayConfi
                               limits.max_unclaimed_negotiations_per_address},
                              hubs, &impl->metrics);
   }
-  auto listener = Listener::Create(impl->config.http_listen, impl->context);
+  if (absl::Status s = impl->LoadTls("http", impl->config.http_tls, impl->http_tls); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = impl->LoadTls("admin", impl->config.admin_tls, impl->admin_tls);
+      !s.ok()) {
+    return s;
+  }
+  {
+    auto trusted = TrustedProxies::Parse(impl->config.limits.trusted_proxies);
+    if (!trusted.ok()) return trusted.status();  // unreachable: checked when parsed
+    impl->context.trusted_proxies = *std::move(trusted);
+  }
+  auto listener =
+      Listener::Create(impl->config.http_listen, impl->context, impl->http_tls.get());
   if (!listener.ok()) {
     return listener.status();
   }
@@ -124,7 +178,9 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayConfi
     auto admin = AdminServer::Start(
         impl->config.admin_listen,
         {.render_metrics = [raw] { return raw->metrics.Render(); },
-         .is_ready = [raw] { return raw->ready.load() && !raw->draining.load(); }});
+         .is_ready = [raw] { return raw->ready.load() && !raw->draining.load(); },
+         .tls = impl->admin_tls.get(),
+         .tls_handshake_failed = [raw] { raw->metrics.TlsHandshakeFailed("admin"); }});
     if (!admin.ok()) {
       return admin.status();
     }
@@ -133,7 +189,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayConfi
   impl->workers.Start();
   impl->listener->Start();
   impl->workers.at(0).Post([raw = impl.get()] { raw->ScheduleSweep(); });
-  spdlog::info("HTTP/WebSocket listening on port {} with {} worker(s)", impl->listener->port(),
+  spdlog::info("HTTP/WebSocket listening on port {} ({}) with {} worker(s)",
+               impl->listener->port(), impl->http_tls ? "https/wss" : "http/ws",
                impl->workers.size());
   return std::unique_ptr<GatewayServer>(new GatewayServer(std::move(impl)));
 }
@@ -147,6 +204,8 @@ hubcore::Publisher& GatewayServer::publisher() { return impl_->publisher; }
 Metrics& GatewayServer::metrics() { return impl_->metrics; }
 
 void GatewayServer::SetReady(bool ready) { impl_->ready = ready; }
+
+void GatewayServer::ReloadTlsCertificates() { impl_->ReloadTlsCertificates(); }
 
 bool GatewayServer::ready() const { return impl_->ready.load() && !impl_->draining.load(); }
 

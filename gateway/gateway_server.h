@@ -33,6 +33,9 @@ class GatewayServer {
   // /readyz answers 200 once this was called with true and until Drain starts.
   void SetReady(bool ready);
   bool ready() const;
+  // Re-reads the certificate files of http.tls and admin.tls now (SIGHUP); they are also
+  // checked once a second. Connections accepted afterwards get a changed certificate.
+  void ReloadTlsCertificates();
   // Turns not-ready, stops accepting, and sends every connection a Close (allowReconnect) once
   // its hub method calls in flight have completed, the Closes spread evenly over `window`; then
   // waits up to `deadline` (from now) for the connections to end (the rest are aborted). The

@@ -1,5 +1,6 @@
 // hubgate: the gateway executable. Composition root: configuration, the HTTP/WebSocket gateway
-// and the gRPC Push API, then waits for SIGINT/SIGTERM and shuts down gracefully.
+// and the gRPC Push API, then waits for SIGINT/SIGTERM (graceful shutdown) and SIGHUP (TLS
+// certificates re-read).
 #include <signal.h>
 #include <sys/resource.h>
 
@@ -160,6 +161,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);  // re-read the TLS certificates
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
   RaiseOpenFileLimit();
@@ -209,7 +211,10 @@ int main(int argc, char** argv) {
                (*gateway)->admin_port());
 
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    spdlog::info("received SIGHUP: re-reading the TLS certificate files");
+    (*gateway)->ReloadTlsCertificates();
+  }
   const auto signalled = std::chrono::steady_clock::now();
   spdlog::info("received {}, draining: Close frames spread over {} ms, exit within {} ms",
                received == SIGTERM ? "SIGTERM" : "SIGINT", drain_window.count(),

@@ -7,11 +7,12 @@
 #include "gateway/http/negotiate_handler.h"
 #include "gateway/http/request_limits.h"
 #include "gateway/http/request_router.h"
-#include "gateway/http/socket_hand_off.h"
+#include "gateway/http/stream_hand_off.h"
 #include "gateway/http/static_file_handler.h"
 #include "gateway/http/transport_requests.h"
 #include "gateway/http/websocket_connect.h"
 #include "hubcore/check.h"
+#include "spdlog/spdlog.h"
 
 namespace hubgate::gateway {
 
@@ -23,10 +24,11 @@ std::string PeerAddress(const tcp::socket& socket) {
 }
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket socket, Worker& worker, GatewayContext& context,
+HttpSession::HttpSession(ClientStream stream, Worker& worker, GatewayContext& context,
                          ClientRateLimiter* connect_rate)
-    : stream_(std::move(socket)),
-      client_address_(PeerAddress(stream_.socket())),
+    : stream_(std::move(stream)),
+      peer_address_(PeerAddress(stream_.socket())),
+      client_address_(peer_address_),
       worker_(worker),
       context_(context),
       connect_rate_(connect_rate) {}
@@ -41,7 +43,29 @@ bool HttpSession::AllowConnectAttempt() {
   return false;
 }
 
-void HttpSession::Run() { DoRead(); }
+void HttpSession::Run() {
+  if (!stream_.is_tls()) {
+    DoRead();
+    return;
+  }
+  // The handshake counts against the header's time limit: a client that opens TLS and stalls
+  // is a slowloris too.
+  deadline_.ExpireAfter(context_.config.limits.request_header_timeout, weak_from_this());
+  stream_.AsyncHandshake(beast::bind_front_handler(&HttpSession::OnHandshake,
+                                                   shared_from_this()));
+}
+
+void HttpSession::OnHandshake(error_code ec) {
+  if (ec) {
+    // Plain HTTP on the TLS port, an untrusted certificate on the client's side, a scanner.
+    context_.metrics.TlsHandshakeFailed("http");
+    spdlog::debug("TLS handshake with {} failed: {}", client_address_,
+                  deadline_.expired() ? "timed out" : ec.message());
+    Close();
+    return;
+  }
+  DoRead();
+}
 
 void HttpSession::DoRead() {
   parser_.emplace();
@@ -50,20 +74,23 @@ void HttpSession::DoRead() {
   parser_->header_limit(RequestLimits::kMaxRequestHeader);
   // Slowloris: a header trickled in byte by byte must not hold the socket for long. The wait
   // for a keep-alive connection's next request counts too.
-  stream_.expires_after(context_.config.limits.request_header_timeout);
+  deadline_.ExpireAfter(context_.config.limits.request_header_timeout, weak_from_this());
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&HttpSession::OnReadHeader,
                                                     shared_from_this()));
 }
 
 void HttpSession::OnReadHeader(error_code ec, size_t bytes) {
+  if (ec && deadline_.expired()) {
+    ec = beast::error::timeout;
+  }
   if (ec == beast::error::timeout && buffer_.size() > 0) {
     // Part of a request arrived, not all of its header (an idle keep-alive connection is not
     // counted: closing it is routine).
     context_.metrics.LimitHit("request_header_timeout");
   }
   if (!ec) {
-    stream_.expires_after(RequestLimits::kRequestTimeout);
+    deadline_.ExpireAfter(RequestLimits::kRequestTimeout, weak_from_this());
   }
   if (ec || parser_->is_done()) {
     OnRead(ec, bytes);
@@ -83,7 +110,11 @@ void HttpSession::OnReadHeader(error_code ec, size_t bytes) {
 }
 
 void HttpSession::OnRead(error_code ec, size_t) {
-  if (ec == http::error::end_of_stream) {
+  if (ec && deadline_.expired()) {
+    ec = beast::error::timeout;
+  }
+  // A TLS client may close without close_notify between requests, as it may over TCP.
+  if (ec == http::error::end_of_stream || ec == net::ssl::error::stream_truncated) {
     Close();
     return;
   }
@@ -109,6 +140,15 @@ void HttpSession::OnRead(error_code ec, size_t) {
 
 void HttpSession::BeginRequest(const Request& request) {
   traits_ = RequestTraits::Of(request, context_.config.cors);
+  if (!context_.trusted_proxies.empty()) {
+    std::string forwarded_for;
+    auto [it, end] = request.equal_range("X-Forwarded-For");
+    for (; it != end; ++it) {
+      if (!forwarded_for.empty()) forwarded_for += ',';
+      forwarded_for.append(it->value().data(), it->value().size());
+    }
+    client_address_ = context_.trusted_proxies.ClientAddress(peer_address_, forwarded_for);
+  }
 }
 
 void HttpSession::Dispatch(Request request) {
@@ -179,18 +219,18 @@ void HttpSession::Answer(TextAnswer answer) {
                            ResponseStyle::Text(answer.content_type)));
 }
 
-tcp::socket HttpSession::TakeSocket() {
-  stream_.expires_never();
-  return stream_.release_socket();
+ClientStream HttpSession::TakeStream() {
+  deadline_.Never();
+  return std::move(stream_);
 }
 
 void HttpSession::HandOff(Worker& owner, absl::AnyInvocable<void(HttpSession&) &&> then) {
   std::string read_ahead = beast::buffers_to_string(buffer_.data());
   GatewayContext& context = context_;
-  MoveSocketTo(
-      TakeSocket(), owner,
+  MoveStreamTo(
+      TakeStream(), owner,
       [&owner, &context, connect_rate = connect_rate_, read_ahead = std::move(read_ahead),
-       then = std::move(then)](tcp::socket moved) mutable {
+       then = std::move(then)](ClientStream moved) mutable {
         auto session =
             std::make_shared<HttpSession>(std::move(moved), owner, context, connect_rate);
         if (!read_ahead.empty()) {
@@ -227,7 +267,7 @@ void HttpSession::RespondWithFrames(std::vector<hubcore::FrameConstSharedPtr> fr
     write_buffers_.emplace_back(frame->data(), frame->size());
   }
   writing_ = true;
-  stream_.expires_after(RequestLimits::kSendTimeout);
+  deadline_.ExpireAfter(RequestLimits::kSendTimeout, weak_from_this());
   net::async_write(stream_, write_buffers_,
                    beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(),
                                              traits_.keep_alive));
@@ -236,7 +276,7 @@ void HttpSession::RespondWithFrames(std::vector<hubcore::FrameConstSharedPtr> fr
 void HttpSession::HoldForPoll() {
   HUBGATE_CHECK(worker_.IsCurrentThread(), "a poll is held on its worker's thread");
   holding_poll_ = true;
-  stream_.expires_never();
+  deadline_.Never();
   WatchRead();
 }
 
@@ -273,7 +313,7 @@ void HttpSession::Send(HttpResponse::Full response) {
   response_ = shared;
   const bool keep_alive = shared->keep_alive();
   writing_ = true;
-  stream_.expires_after(RequestLimits::kSendTimeout);
+  deadline_.ExpireAfter(RequestLimits::kSendTimeout, weak_from_this());
   http::async_write(stream_, *shared,
                     beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(),
                                               keep_alive));
@@ -281,6 +321,7 @@ void HttpSession::Send(HttpResponse::Full response) {
 
 void HttpSession::OnWrite(bool keep_alive, error_code ec, size_t) {
   writing_ = false;
+  deadline_.Never();
   response_.reset();
   frames_.clear();
   write_buffers_.clear();

@@ -7,6 +7,8 @@
 
 #include "absl/functional/any_invocable.h"
 #include "gateway/http/http_response.h"
+#include "gateway/ops/client_stream.h"
+#include "gateway/ops/stream_deadline.h"
 #include "gateway/ops/net.h"
 #include "gateway/runtime/gateway_context.h"
 #include "gateway/runtime/worker.h"
@@ -17,7 +19,8 @@ namespace hubgate::gateway {
 
 class ClientRateLimiter;
 
-// One accepted TCP connection speaking HTTP/1.1: reads requests (within RequestLimits), hands
+// One accepted connection speaking HTTP/1.1, over TCP or TLS (after the handshake, which Run
+// begins with): reads requests (within RequestLimits), hands
 // each to the handler RequestRouter picks, writes the answers (keep-alive), and watches the
 // socket while a long poll is held. A request for a connection owned by another worker moves
 // the socket to that worker first (a WebSocket or SSE stream stays there; a keep-alive
@@ -29,7 +32,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>,
   using Request = http::request<http::string_body>;
 
   // connect_rate (may be null: no limit) limits negotiations and WebSocket connects per address.
-  HttpSession(tcp::socket socket, Worker& worker, GatewayContext& context,
+  HttpSession(ClientStream stream, Worker& worker, GatewayContext& context,
               ClientRateLimiter* connect_rate = nullptr);
 
   void Run();
@@ -42,7 +45,8 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>,
   // For the request handlers, on this session's worker.
   Worker& worker() { return worker_; }
   GatewayContext& context() { return context_; }
-  // The socket peer's IP address, as text (empty when unknown); the "address" of the limits.
+  // The client's IP address, as text (empty when unknown); the "address" of the limits: the
+  // socket peer's, or behind a trusted proxy the one its X-Forwarded-For names (BeginRequest).
   const std::string& client_address() const { return client_address_; }
   // Notes what the answer to `request` depends on (HTTP version, keep-alive, CORS origin).
   void BeginRequest(const Request& request);
@@ -51,12 +55,13 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>,
   // Answers the request being served; the connection then serves the next request.
   void Answer(TextAnswer answer);
   // A transport takes the connection over (WebSocket, Server-Sent Events): this session ends.
-  tcp::socket TakeSocket();
-  // Moves the socket (and any bytes read ahead) to `owner`, where `then` continues with a new
-  // HttpSession.
+  ClientStream TakeStream();
+  // Moves the connection (and any bytes read ahead) to `owner`, where `then` continues with a
+  // new HttpSession.
   void HandOff(Worker& owner, absl::AnyInvocable<void(HttpSession&) &&> then);
 
  private:
+  void OnHandshake(error_code ec);
   void DoRead();
   void OnReadHeader(error_code ec, size_t bytes);
   void OnRead(error_code ec, size_t bytes);
@@ -73,7 +78,9 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>,
     return context_.FindHubByPath(path);
   }
 
-  beast::tcp_stream stream_;
+  ClientStream stream_;
+  StreamDeadline deadline_{stream_};  // for the request being read or the answer being written
+  std::string peer_address_;
   std::string client_address_;
   Worker& worker_;
   GatewayContext& context_;

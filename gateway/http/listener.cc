@@ -7,20 +7,23 @@
 
 namespace hubgate::gateway {
 
-Listener::Listener(net::io_context& io_context, GatewayContext& context)
+Listener::Listener(net::io_context& io_context, GatewayContext& context,
+                   const TlsContextProvider* tls)
     : context_(context),
+      tls_(tls),
       connect_rate_(static_cast<double>(context.config.limits.connection_rate_per_address),
                     static_cast<double>(context.config.limits.connection_burst_per_address)),
       acceptor_(io_context) {}
 
 absl::StatusOr<std::shared_ptr<Listener>> Listener::Create(const std::string& listen,
-                                                           GatewayContext& context) {
+                                                           GatewayContext& context,
+                                                           const TlsContextProvider* tls) {
   auto endpoint = ParseListenAddress(listen);
   if (!endpoint.ok()) {
     return endpoint.status();
   }
   std::shared_ptr<Listener> listener(
-      new Listener(context.workers.at(0).io_context(), context));
+      new Listener(context.workers.at(0).io_context(), context, tls));
   error_code ec;
   auto& acceptor = listener->acceptor_;
   acceptor.open(endpoint->protocol(), ec);
@@ -61,8 +64,12 @@ void Listener::DoAccept() {
           return;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        worker.Post([&worker, self, socket = std::move(socket)]() mutable {
-          std::make_shared<HttpSession>(std::move(socket), worker, self->context_,
+        // Over TLS, with the certificate current now (a reload affects later connections).
+        ClientStream stream = self->tls_ == nullptr
+                                  ? ClientStream(std::move(socket))
+                                  : ClientStream(std::move(socket), *self->tls_->Current());
+        worker.Post([&worker, self, stream = std::move(stream)]() mutable {
+          std::make_shared<HttpSession>(std::move(stream), worker, self->context_,
                                         &self->connect_rate_)
               ->Run();
         });

@@ -214,7 +214,7 @@ void TransportRequests::StartServerSentEvents(HttpSession& session, const Reques
   HttpTransportSession::Params params = SessionParams(
       session, request, hub, url, std::move(principal), "ServerSentEvents", token, connection_id);
   const unsigned version = session.traits().version;
-  auto stream = std::make_shared<SseSession>(session.TakeSocket(), session.worker(),
+  auto stream = std::make_shared<SseSession>(session.TakeStream(), session.worker(),
                                              session.context(), std::move(params), version);
   session.context().registry.AttachSession(token, stream);
   stream->Run();

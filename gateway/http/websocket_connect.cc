@@ -4,7 +4,7 @@
 #include "gateway/http/refusal.h"
 #include "gateway/http/request_authenticator.h"
 #include "gateway/http/request_router.h"
-#include "gateway/http/socket_hand_off.h"
+#include "gateway/http/stream_hand_off.h"
 #include "gateway/transports/websocket_session.h"
 #include "hubcore/check.h"
 #include "hubcore/connection_id.h"
@@ -69,19 +69,19 @@ void WebSocketConnect::Handle(HttpSession& session, Request request,
     }
   }
 
-  tcp::socket socket = session.TakeSocket();
+  ClientStream stream = session.TakeStream();
   Worker& owner = context.workers.at(owner_index);
   if (&owner == &session.worker()) {
-    std::make_shared<WebSocketSession>(std::move(socket), owner, context, std::move(params))
+    std::make_shared<WebSocketSession>(std::move(stream), owner, context, std::move(params))
         ->Run(std::move(request));
     return;
   }
   // The connection belongs to another worker: move the socket there.
   const std::string token = params.token;
-  MoveSocketTo(
-      std::move(socket), owner,
+  MoveStreamTo(
+      std::move(stream), owner,
       [&owner, &context, params = std::move(params),
-       request = std::move(request)](tcp::socket moved) mutable {
+       request = std::move(request)](ClientStream moved) mutable {
         HUBGATE_CHECK(owner.IsCurrentThread(), "a WebSocket session starts on its worker");
         std::make_shared<WebSocketSession>(std::move(moved), owner, context, std::move(params))
             ->Run(std::move(request));
@@ -92,10 +92,10 @@ void WebSocketConnect::Handle(HttpSession& session, Request request,
 void WebSocketConnect::Resume(HttpSession& session, Request request,
                               const ConnectionRegistry::Entry& entry, std::string user_id) {
   Worker& owner = session.context().workers.at(entry.worker);
-  MoveSocketTo(
-      session.TakeSocket(), owner,
+  MoveStreamTo(
+      session.TakeStream(), owner,
       [&owner, websocket = entry.websocket, request = std::move(request),
-       user_id = std::move(user_id)](tcp::socket moved) mutable {
+       user_id = std::move(user_id)](ClientStream moved) mutable {
         HUBGATE_CHECK(owner.IsCurrentThread(), "a WebSocket session resumes on its worker");
         auto alive = websocket.lock();
         // Gone meanwhile (the reconnect window ended), or not created yet (a second socket
@@ -114,7 +114,7 @@ void WebSocketConnect::Resume(HttpSession& session, Request request,
         traits.keep_alive = true;
         auto response = std::make_shared<HttpResponse::Full>(HttpResponse::Build(
             traits, refusal.status, std::move(refusal.body), ResponseStyle::ResumeRefusal()));
-        auto stream = std::make_shared<tcp::socket>(std::move(moved));
+        auto stream = std::make_shared<ClientStream>(std::move(moved));
         http::async_write(*stream, *response, [stream, response](error_code, size_t) {});
       },
       [] {});

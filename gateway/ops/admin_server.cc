@@ -3,8 +3,10 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/ops/client_stream.h"
 #include "gateway/ops/listen_address.h"
 #include "gateway/ops/net.h"
+#include "gateway/ops/stream_deadline.h"
 #include "spdlog/spdlog.h"
 
 namespace hubgate::gateway {
@@ -14,20 +16,36 @@ namespace {
 constexpr std::chrono::seconds kRequestTimeout{10};
 constexpr size_t kMaxRequestHeaderBytes = 8192;
 
-// One admin client connection: requests are answered one after another (keep-alive).
+// One admin client connection (over TLS with admin.tls): requests are answered one after
+// another (keep-alive).
 class AdminConnection : public std::enable_shared_from_this<AdminConnection> {
  public:
-  AdminConnection(tcp::socket socket, const AdminServer::Handlers& handlers)
-      : stream_(std::move(socket)), handlers_(handlers) {}
+  AdminConnection(ClientStream stream, const AdminServer::Handlers& handlers)
+      : stream_(std::move(stream)), handlers_(handlers) {}
 
-  void Start() { ReadRequest(); }
+  void Start() {
+    if (!stream_.is_tls()) {
+      ReadRequest();
+      return;
+    }
+    deadline_.ExpireAfter(kRequestTimeout, weak_from_this());
+    stream_.AsyncHandshake([self = shared_from_this()](error_code ec) {
+      if (ec) {
+        if (self->handlers_.tls_handshake_failed) self->handlers_.tls_handshake_failed();
+        error_code ignored;
+        self->stream_.socket().close(ignored);
+        return;
+      }
+      self->ReadRequest();
+    });
+  }
 
  private:
   void ReadRequest() {
     parser_.emplace();
     parser_->header_limit(kMaxRequestHeaderBytes);
     parser_->body_limit(0);
-    stream_.expires_after(kRequestTimeout);
+    deadline_.ExpireAfter(kRequestTimeout, weak_from_this());
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](error_code ec, size_t) { self->OnRead(ec); });
   }
@@ -42,6 +60,7 @@ class AdminConnection : public std::enable_shared_from_this<AdminConnection> {
     response_ = Answer(request);
     response_.keep_alive(request.keep_alive());
     response_.prepare_payload();
+    deadline_.ExpireAfter(kRequestTimeout, weak_from_this());
     http::async_write(stream_, response_, [self = shared_from_this()](error_code ec, size_t) {
       if (!ec && self->response_.keep_alive()) {
         self->ReadRequest();
@@ -89,7 +108,8 @@ class AdminConnection : public std::enable_shared_from_this<AdminConnection> {
     return response;
   }
 
-  beast::tcp_stream stream_;
+  ClientStream stream_;
+  StreamDeadline deadline_{stream_};
   const AdminServer::Handlers& handlers_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
@@ -107,7 +127,10 @@ struct AdminServer::Impl {
         return;
       }
       if (!ec) {
-        std::make_shared<AdminConnection>(std::move(socket), handlers)->Start();
+        ClientStream stream = handlers.tls == nullptr
+                                  ? ClientStream(std::move(socket))
+                                  : ClientStream(std::move(socket), *handlers.tls->Current());
+        std::make_shared<AdminConnection>(std::move(stream), handlers)->Start();
       }
       DoAccept();
     });

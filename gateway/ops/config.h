@@ -47,9 +47,18 @@ struct CorsConfig {
   bool enabled() const { return !allowed_origins.empty(); }
 };
 
+// TLS on an HTTP listener (http.tls, admin.tls): PEM files, re-read when they change and on
+// SIGHUP (TlsContextProvider). Both or neither; neither means plaintext.
+struct ListenerTlsConfig {
+  std::string cert_file;  // certificate chain, leaf first
+  std::string key_file;   // its private key (unencrypted PEM)
+  bool enabled() const { return !cert_file.empty(); }
+};
+
 // Bounds on what clients, anonymous ones above all, may consume (see docs/configuration.md,
 // `limits`). A count or rate of 0 turns that limit off. "Address" is the socket peer: behind an
-// ingress or load balancer every client has the ingress's address.
+// ingress or load balancer every client has the ingress's address unless it is listed in
+// trusted_proxies.
 struct LimitsConfig {
   // A request's header must have arrived by then (slowloris); the body then has 30s more.
   std::chrono::milliseconds request_header_timeout{10000};
@@ -67,6 +76,9 @@ struct LimitsConfig {
   // A WebSocket message begun and not finished by then closes the connection (a client that
   // never pings is never timed out by client_timeout).
   std::chrono::milliseconds partial_message_timeout{30000};
+  // Proxies (addresses or networks) whose X-Forwarded-For is believed for the per-address
+  // limits (TrustedProxies). Empty: the address is always the TCP peer's.
+  std::vector<std::string> trusted_proxies;
 };
 
 struct GatewayConfig {
@@ -74,12 +86,14 @@ struct GatewayConfig {
   // an empty host (":8080") or "*" means all interfaces. gRPC also resolves host names.
   std::string http_listen = "0.0.0.0:8080";
   std::string grpc_listen = "0.0.0.0:50051";
+  ListenerTlsConfig http_tls;   // https/wss on http_listen
   int workers = 0;                             // 0: one per hardware thread
   std::string static_dir;                      // served at "/" when set (the demo page)
   std::string log_level = "info";
   std::string log_format = "text";            // text | json (one JSON object per line)
   // Admin HTTP endpoint: /metrics (Prometheus), /healthz, /readyz. Empty: off.
   std::string admin_listen = "0.0.0.0:9090";
+  ListenerTlsConfig admin_tls;
   ShutdownConfig shutdown;
   std::string port_file;  // when set, the bound ports are written there as JSON once listening
   AuthConfig auth;

@@ -1,6 +1,7 @@
 #include "gateway/ops/config_validation.h"
 
 #include <chrono>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,7 +16,24 @@ namespace hubgate::gateway {
 
 namespace {
 
+absl::Status ValidateListenerTls(absl::string_view section, const ListenerTlsConfig& tls) {
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(section, ".tls: set both cert_file and key_file"));
+  }
+  for (const auto& [name, file] :
+       {std::pair{"cert_file", &tls.cert_file}, std::pair{"key_file", &tls.key_file}}) {
+    if (!file->empty() && !std::ifstream(*file).good()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(section, ".tls.", name, ": cannot open ", *file));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateListeners(const GatewayConfig& config) {
+  if (absl::Status s = ValidateListenerTls("http", config.http_tls); !s.ok()) return s;
+  if (absl::Status s = ValidateListenerTls("admin", config.admin_tls); !s.ok()) return s;
   if (absl::Status s = config_rules::CheckBindAddress(config.http_listen); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("http.listen: ", s.message()));
   }

@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "gateway/ops/config.h"
 #include "gateway/ops/config_rules.h"
+#include "gateway/ops/trusted_proxies.h"
 #include "gateway/ops/hub_config_yaml.h"
 #include "gateway/ops/push_api_config.h"
 #include "gateway/ops/unsupported_settings.h"
@@ -59,8 +60,19 @@ absl::Status ParseLimits(const YAML::Node& node, LimitsConfig& limits) {
       {"request_header_timeout", "max_unclaimed_negotiations_per_hub",
        "max_unclaimed_negotiations_per_address", "max_connections", "max_connections_per_user",
        "connection_rate_per_address", "connection_burst_per_address",
-       "partial_message_timeout"},
+       "partial_message_timeout", "trusted_proxies"},
       [&](std::string_view key, const YAML::Node& value, const std::string& path) {
+        if (key == "trusted_proxies") {
+          if (absl::Status s = ReadStringList(value, path, "expected a list of proxies",
+                                              "an IP address or network", limits.trusted_proxies);
+              !s.ok()) {
+            return s;
+          }
+          if (auto parsed = TrustedProxies::Parse(limits.trusted_proxies); !parsed.ok()) {
+            return KeyError(path, value, parsed.status().message());
+          }
+          return absl::OkStatus();
+        }
         if (key == "request_header_timeout") {
           return ReadDuration(value, path, limits.request_header_timeout);
         }
@@ -124,13 +136,24 @@ absl::Status ParseLog(const YAML::Node& node, const std::string& path, GatewayCo
                     });
 }
 
-// The three listeners' sections: http (listen, static_dir), grpc and admin (listen only).
+absl::Status ParseListenerTls(const YAML::Node& node, const std::string& path,
+                              ListenerTlsConfig& tls) {
+  return ForEachKey(node, path, {"cert_file", "key_file"},
+                    [&](std::string_view key, const YAML::Node& value, const std::string& p) {
+                      return ReadString(value, p,
+                                        key == "cert_file" ? tls.cert_file : tls.key_file);
+                    });
+}
+
+// The three listeners' sections: http (listen, static_dir, tls), grpc (listen) and admin
+// (listen, tls).
 absl::Status ParseListeners(std::string_view section, const YAML::Node& node,
                             const std::string& path, GatewayConfig& config) {
   if (section == "http") {
-    return ForEachKey(node, path, {"listen", "static_dir"},
+    return ForEachKey(node, path, {"listen", "static_dir", "tls"},
                       [&](std::string_view key, const YAML::Node& value, const std::string& p) {
                         if (key == "static_dir") return ReadString(value, p, config.static_dir);
+                        if (key == "tls") return ParseListenerTls(value, p, config.http_tls);
                         return ReadListen(value, p, config_rules::CheckBindAddress,
                                           config.http_listen);
                       });
@@ -142,8 +165,9 @@ absl::Status ParseListeners(std::string_view section, const YAML::Node& node,
                                           config.grpc_listen);
                       });
   }
-  return ForEachKey(node, path, {"listen"},
-                    [&](std::string_view, const YAML::Node& value, const std::string& p) {
+  return ForEachKey(node, path, {"listen", "tls"},
+                    [&](std::string_view key, const YAML::Node& value, const std::string& p) {
+                      if (key == "tls") return ParseListenerTls(value, p, config.admin_tls);
                       if (value.IsScalar() && value.Scalar().empty()) {
                         config.admin_listen.clear();  // "" turns the endpoint off
                         return absl::OkStatus();

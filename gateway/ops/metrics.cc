@@ -160,7 +160,21 @@ Metrics::Metrics()
                          .Help("Connections the gateway knows (state=unclaimed: negotiated, no "
                                "transport yet; state=all: negotiated or connected), as of the "
                                "last expiry sweep")
-                         .Register(*registry_)) {
+                         .Register(*registry_)),
+      tls_handshake_failures_(BuildCounter()
+                                  .Name("hubgate_tls_handshake_failures_total")
+                                  .Help("TLS handshakes that failed, by listener (http, admin)")
+                                  .Register(*registry_)),
+      tls_certificate_reloads_(BuildCounter()
+                                   .Name("hubgate_tls_certificate_reloads_total")
+                                   .Help("Listener certificates re-read after their files "
+                                         "changed (result: reloaded, failed)")
+                                   .Register(*registry_)),
+      tls_certificate_expiry_(BuildGauge()
+                                  .Name("hubgate_tls_certificate_expiry_timestamp_seconds")
+                                  .Help("notAfter of the certificate a listener serves, in Unix "
+                                        "seconds")
+                                  .Register(*registry_)) {
   BuildGauge()
       .Name("hubgate_build_info")
       .Help("Always 1; the version is a label")
@@ -275,6 +289,19 @@ void Metrics::LimitHit(std::string_view limit) {
 void Metrics::SetRegistrySize(size_t unclaimed, size_t total) {
   registry_size_.Add({{"state", "unclaimed"}}).Set(static_cast<double>(unclaimed));
   registry_size_.Add({{"state", "all"}}).Set(static_cast<double>(total));
+}
+
+void Metrics::TlsHandshakeFailed(std::string_view listener) {
+  tls_handshake_failures_.Add({{"listener", Str(listener)}}).Increment();
+}
+
+void Metrics::TlsCertificateReload(std::string_view listener, std::string_view result) {
+  tls_certificate_reloads_.Add({{"listener", Str(listener)}, {"result", Str(result)}})
+      .Increment();
+}
+
+void Metrics::SetTlsCertificateExpiry(std::string_view listener, double unix_seconds) {
+  tls_certificate_expiry_.Add({{"listener", Str(listener)}}).Set(unix_seconds);
 }
 
 }  // namespace hubgate::gateway

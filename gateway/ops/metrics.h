@@ -76,6 +76,11 @@ class Metrics {
   // The connection registry's size: negotiations no transport claimed yet, and all entries
   // (negotiated or connected).
   void SetRegistrySize(size_t unclaimed, size_t total);
+  // TLS on an HTTP listener (`listener`: http or admin): a failed handshake; a certificate
+  // reload (`result`: reloaded, failed); the current certificate's notAfter (Unix seconds).
+  void TlsHandshakeFailed(std::string_view listener);
+  void TlsCertificateReload(std::string_view listener, std::string_view result);
+  void SetTlsCertificateExpiry(std::string_view listener, double unix_seconds);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -98,6 +103,9 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& backend_failure_logs_suppressed_;
   prometheus::Family<prometheus::Counter>& limit_hits_;
   prometheus::Family<prometheus::Gauge>& registry_size_;
+  prometheus::Family<prometheus::Counter>& tls_handshake_failures_;
+  prometheus::Family<prometheus::Counter>& tls_certificate_reloads_;
+  prometheus::Family<prometheus::Gauge>& tls_certificate_expiry_;
 
   // hubgate_pushes_total children by hub and target label, so that a push does not build a
   // label map and search the family (the Push API calls Pushed once per call).

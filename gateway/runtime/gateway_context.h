@@ -9,6 +9,7 @@
 #include "gateway/ops/config.h"
 #include "gateway/runtime/connection_registry.h"
 #include "gateway/ops/metrics.h"
+#include "gateway/ops/trusted_proxies.h"
 #include "gateway/runtime/worker_pool.h"
 
 namespace hubgate::gateway {
@@ -27,6 +28,8 @@ struct GatewayContext {
   const StaticFiles* static_files = nullptr;        // null when no static_dir is configured
   // The backend of each hub that has one (hub name -> backend).
   absl::flat_hash_map<std::string, hubcore::HubBackend*> backends;
+  // limits.trusted_proxies, parsed: whose X-Forwarded-For names the client.
+  TrustedProxies trusted_proxies;
 
   hubcore::HubBackend* FindBackend(const std::string& hub) const {
     auto it = backends.find(hub);

@@ -36,10 +36,10 @@ void AppendSseEvent(std::string_view payload, std::string& out) {
   out.append(kCrLf);
 }
 
-SseSession::SseSession(tcp::socket socket, Worker& worker, GatewayContext& context, Params params,
+SseSession::SseSession(ClientStream stream, Worker& worker, GatewayContext& context, Params params,
                        unsigned http_version)
     : HttpTransportSession(worker, context, std::move(params), TransportKind::kServerSentEvents),
-      socket_(std::move(socket)),
+      stream_(std::move(stream)),
       chunked_(http_version >= 11) {}
 
 void SseSession::Run() {
@@ -67,10 +67,10 @@ void SseSession::Run() {
   auto on_write = [self = shared_from_this(), this](error_code ec, size_t) { OnWrite(ec); };
   if (chunked_) {
     const auto first_chunk = http::make_chunk(net::buffer(kOpenComment));
-    net::async_write(socket_, beast::buffers_cat(net::buffer(head_), first_chunk),
+    net::async_write(stream_, beast::buffers_cat(net::buffer(head_), first_chunk),
                      std::move(on_write));
   } else {
-    net::async_write(socket_, beast::buffers_cat(net::buffer(head_), net::buffer(kOpenComment)),
+    net::async_write(stream_, beast::buffers_cat(net::buffer(head_), net::buffer(kOpenComment)),
                      std::move(on_write));
   }
   DoRead();
@@ -78,7 +78,7 @@ void SseSession::Run() {
 
 void SseSession::DoRead() {
   // Nothing is expected from the client on this request; a read ending means it went away.
-  socket_.async_read_some(net::buffer(read_buffer_),
+  stream_.async_read_some(net::buffer(read_buffer_),
                           [self = shared_from_this(), this](error_code ec, size_t bytes) {
                             OnRead(ec, bytes);
                           });
@@ -137,9 +137,9 @@ void SseSession::DoWrite() {
   auto on_write = [self = shared_from_this(), this](error_code ec, size_t) { OnWrite(ec); };
   if (chunked_) {
     // One chunk per event: its size line, the event, CRLF.
-    net::async_write(socket_, http::make_chunk(event), std::move(on_write));
+    net::async_write(stream_, http::make_chunk(event), std::move(on_write));
   } else {
-    net::async_write(socket_, event, std::move(on_write));
+    net::async_write(stream_, event, std::move(on_write));
   }
 }
 
@@ -189,11 +189,11 @@ void SseSession::Finish() {
   finished_ = true;
   auto shutdown = [self = shared_from_this(), this](error_code, size_t) {
     error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     // The client's close completes the pending read, which tears down.
   };
   if (chunked_) {
-    net::async_write(socket_, http::make_chunk_last(), shutdown);
+    net::async_write(stream_, http::make_chunk_last(), shutdown);
   } else {
     shutdown(error_code(), 0);
   }
@@ -216,8 +216,8 @@ void SseSession::Abort(std::string_view why) { Teardown(why); }
 
 void SseSession::ReleaseTransport() {
   error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.socket().close(ignored);
 }
 
 }  // namespace hubgate::gateway

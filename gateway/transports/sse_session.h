@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/ops/client_stream.h"
 #include "gateway/ops/net.h"
 #include "gateway/transports/http_transport_session.h"
 
@@ -23,7 +24,7 @@ void AppendSseEvent(std::string_view payload, std::string& out);
 // sends by POST; closing the request is its way to leave.
 class SseSession final : public HttpTransportSession {
  public:
-  SseSession(tcp::socket socket, Worker& worker, GatewayContext& context, Params params,
+  SseSession(ClientStream stream, Worker& worker, GatewayContext& context, Params params,
              unsigned http_version);
 
   void Run();
@@ -45,7 +46,7 @@ class SseSession final : public HttpTransportSession {
   // Ends the response (last chunk) and shuts down sending; the client then closes.
   void Finish();
 
-  tcp::socket socket_;
+  ClientStream stream_;
   bool chunked_;
   std::string head_;  // the response header at first, then the event of a multiline write
   std::vector<hubcore::FrameConstSharedPtr> in_flight_;

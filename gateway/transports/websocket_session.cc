@@ -18,11 +18,11 @@ constexpr uint32_t kSendTimeoutTicks = 10;
 constexpr size_t kMaxIdleBatch = 16;
 }  // namespace
 
-WebSocketSession::WebSocketSession(tcp::socket socket, Worker& worker, GatewayContext& context,
+WebSocketSession::WebSocketSession(ClientStream stream, Worker& worker, GatewayContext& context,
                                    Params params)
     : ConnectionSession(worker, context, *params.hub, params.backend, std::move(params.context),
                         std::move(params.token), TransportKind::kWebSockets),
-      ws_(std::in_place, std::move(socket)),
+      ws_(std::in_place, std::move(stream)),
       stateful_(params.stateful),
       read_chunk_(kSmallReadChunk) {}
 
@@ -66,9 +66,9 @@ absl::Status WebSocketSession::PrepareResume(const std::string& user_id) {
   return absl::OkStatus();
 }
 
-void WebSocketSession::Resume(tcp::socket socket, http::request<http::string_body> request) {
+void WebSocketSession::Resume(ClientStream stream, http::request<http::string_body> request) {
   HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
-  ws_.emplace(std::move(socket));
+  ws_.emplace(std::move(stream));
   ConfigureStream();
   partial_since_.reset();  // the lost transport's unfinished message is not continued
   ++generation_;
@@ -106,7 +106,7 @@ bool WebSocketSession::TryDetach(std::string_view why) {
   HoldSelf(SelfHold::kWhileDetached);
   ++generation_;
   error_code ignored;
-  ws_->next_layer().close(ignored);
+  ws_->next_layer().socket().close(ignored);
   // What waited for the next write is not sent on the old transport: the trackable frames are
   // in the reconnect log and are replayed; pings and acks are not needed. A write or read still
   // in flight completes (aborted) later and is recognised by its generation.
@@ -318,15 +318,15 @@ void WebSocketSession::DoClose() {
 
 void WebSocketSession::Abort(std::string_view why) {
   error_code ignored;
-  ws_->next_layer().shutdown(tcp::socket::shutdown_both, ignored);
-  ws_->next_layer().close(ignored);
+  ws_->next_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+  ws_->next_layer().socket().close(ignored);
   Teardown(why);
 }
 
 void WebSocketSession::OnTeardown() {
   // Close the socket whatever state the stream is in (see ConnectionSession::Teardown).
   error_code ignored;
-  ws_->next_layer().close(ignored);
+  ws_->next_layer().socket().close(ignored);
   queue_.clear();
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "gateway/ops/client_stream.h"
 #include "gateway/ops/net.h"
 #include "gateway/runtime/gateway_context.h"
 #include "gateway/runtime/worker.h"
@@ -36,7 +37,7 @@ class WebSocketSession final : public ConnectionSession {
     bool stateful = false;  // the negotiate agreed on stateful reconnect
   };
 
-  WebSocketSession(tcp::socket socket, Worker& worker, GatewayContext& context, Params params);
+  WebSocketSession(ClientStream stream, Worker& worker, GatewayContext& context, Params params);
   ~WebSocketSession() override;
 
   // Completes the WebSocket upgrade for `request` and starts the connection.
@@ -48,7 +49,7 @@ class WebSocketSession final : public ConnectionSession {
   // AlreadyExists (stateful reconnect is not in effect: a second transport); nothing changed.
   absl::Status PrepareResume(const std::string& user_id);
   // Step 2: completes the upgrade of the new WebSocket and resumes with Sequence and replay.
-  void Resume(tcp::socket socket, http::request<http::string_body> request);
+  void Resume(ClientStream stream, http::request<http::string_body> request);
 
   // hubcore::HubConnectionHost
   bool Write(hubcore::FrameConstSharedPtr frame, bool bounded) override;
@@ -79,7 +80,7 @@ class WebSocketSession final : public ConnectionSession {
   void DoClose();
 
   // Replaced when a stateful-reconnect client comes back (streams cannot be move-assigned).
-  std::optional<websocket::stream<tcp::socket>> ws_;
+  std::optional<websocket::stream<ClientStream>> ws_;
   bool stateful_;                // stateful reconnect negotiated
   // Grows only while the client sends more than a small read at a time; released when idle.
   beast::flat_buffer read_buffer_;

@@ -15,6 +15,7 @@ const FULL = 'gw-hubgate';
 const PRODUCTION = {
   auth: { hs256Secret: 'test-secret-0123456789' },
   pushApi: { key: 'push-key-0123456789', tls: { existingSecret: 'push-tls', requireClientCertificates: true } },
+  tls: { existingSecret: 'web-tls' },
   serviceMonitor: { enabled: true, labels: { release: 'prometheus' } },
   podDisruptionBudget: { enabled: true, minAvailable: 1, maxUnavailable: '' },
 };
@@ -182,6 +183,14 @@ test('auth secret + Push API key and mTLS + ServiceMonitor + PDB', async () => {
   });
   const volumes = Object.fromEntries(deployment.spec.template.spec.volumes.map((v) => [v.name, v]));
   assert.equal(volumes['push-api-tls'].secret.secretName, 'push-tls');
+  assert.deepEqual(yaml.load(hubgateYaml(r)).http.tls, {
+    cert_file: '/var/run/hubgate/http-tls/tls.crt',
+    key_file: '/var/run/hubgate/http-tls/tls.key',
+  });
+  assert.equal(volumes['http-tls'].secret.secretName, 'web-tls');
+  const mounts = Object.fromEntries(container(r).volumeMounts.map((m) => [m.name, m]));
+  assert.equal(mounts['http-tls'].mountPath, '/var/run/hubgate/http-tls');
+  assert.equal(mounts['http-tls'].subPath, undefined, 'a directory mount, so renewals arrive');
 
   const sm = r.one('ServiceMonitor', FULL);
   assert.equal(sm.apiVersion, 'monitoring.coreos.com/v1');
@@ -284,6 +293,10 @@ const REFUSED = [
     /config.push_api.keys\[0\] has an inline key/],
   ['Push API TLS in config', { config: { push_api: { tls: { cert_file: '/x' } } } },
     /do not set config.push_api.tls/],
+  ['HTTP TLS in config', { config: { http: { tls: { cert_file: '/x' } } } },
+    /do not set config.http.tls; use tls.existingSecret/],
+  ['admin TLS in config', { config: { admin: { tls: { cert_file: '/x' } } } },
+    /do not set config.admin.tls/],
   ['mTLS without a TLS Secret', { pushApi: { tls: { requireClientCertificates: true } } },
     /requireClientCertificates needs pushApi.tls.existingSecret/],
   ['both secrets', { auth: { hs256Secret: 'a', existingSecret: 'b' } }, /not both/],
@@ -308,8 +321,13 @@ for (const [name, values, message] of REFUSED) {
 }
 
 test('hubgate --check_config accepts the rendered configuration', async (t) => {
-  // Without the Push API files, which exist only in the pod (--check_config opens them).
-  const r = await render({ ...PRODUCTION, pushApi: { allowUnauthenticatedRemote: true, tls: {} } });
+  // Without the Push API and HTTP TLS files, which exist only in the pod (--check_config opens
+  // them).
+  const r = await render({
+    ...PRODUCTION,
+    pushApi: { allowUnauthenticatedRemote: true, tls: {} },
+    tls: {},
+  });
   const text = hubgateYaml(r);
   const result = await checkConfig(text, { HUBGATE_AUTH_HS256_SECRET: 'from-the-secret' });
   if (result === null) {

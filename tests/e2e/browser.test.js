@@ -468,3 +468,56 @@ test('cross-origin: a page from an allowed origin connects (negotiate + WebSocke
     await removePageDir();
   }
 });
+
+// ---------------------------------------------------------------------------------------------
+// HTTPS: the page and the hub on a gateway with http.tls (a test certificate the browser is
+// told to accept), every transport over https/wss.
+
+test('https: the page over https connects over wss, SSE and Long Polling, receives and invokes', { skip, timeout: 40000 }, async () => {
+  const { makeTestCertificates } = require('./lib/certificates');
+  const pki = makeTestCertificates('hubgate-browser-tls-');
+  const removePki = onCleanup(() => fs.rmSync(pki.dir, { recursive: true, force: true }));
+  const tlsGw = await startGateway({
+    name: 'tls-gateway',
+    config: {
+      http: { static_dir: staticDir, tls: { cert_file: pki.file('server.pem'), key_file: pki.file('server.key') } },
+      hubs: [{ name: HUB, path: HUB_PATH, backend_target: backend.target }],
+    },
+  });
+  const stopTlsGw = onCleanup(() => tlsGw.stop());
+  const tlsBrowser = await launchBrowser({ ignoreHTTPSErrors: true });
+  const closeBrowser = onCleanup(() => tlsBrowser.close());
+  try {
+    await waitForDescription(tlsGw, HUB);
+    const origin = `https://127.0.0.1:${tlsGw.httpPort}`;
+    for (const transport of ['WebSockets', 'ServerSentEvents', 'LongPolling']) {
+      const page = await tlsBrowser.newPage();
+      const response = await page.goto(`${origin}/`);
+      assert.equal(response.status(), 200);
+      assert.equal(new URL(page.url()).protocol, 'https:');
+      await waitForPage(page, () => window.hubReady === true, undefined, 'the test page to load');
+      const info = await inPage(page, (o) => window.hub.start(o), { transport, protocol: 'json', url: HUB_PATH });
+      assert.equal(info.transport, transport);
+      await tlsGw.grpcClient.send({
+        hub: HUB,
+        method: 'Notify',
+        connectionId: info.connectionId,
+        argumentsJson: `["over ${transport}"]`,
+      });
+      assert.deepEqual((await receivedCount(page, 1))[0], { target: 'Notify', args: [`over ${transport}`] });
+      assert.equal(await inPage(page, () => window.hub.invoke('Echo', 'secure')), 'secure');
+      if (transport === 'WebSockets') {
+        assert.ok(
+          (await inPage(page, () => window.hubLog)).some((l) => /wss:\/\//.test(l)),
+          'the client used wss://',
+        );
+      }
+      await inPage(page, () => window.hub.stop());
+      await page.close();
+    }
+  } finally {
+    await closeBrowser();
+    await stopTlsGw();
+    await removePki();
+  }
+});

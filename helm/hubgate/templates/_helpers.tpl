@@ -66,6 +66,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{/* Where the pod sees the Push API key and TLS files. */}}
 {{- define "hubgate.pushApiKeyDir" -}}/var/run/hubgate/push-api-key{{- end }}
 {{- define "hubgate.pushApiTlsDir" -}}/var/run/hubgate/push-api-tls{{- end }}
+{{- define "hubgate.httpTlsDir" -}}/var/run/hubgate/http-tls{{- end }}
 
 {{/* terminationGracePeriodSeconds: preStop sleep + drain deadline + margin. */}}
 {{- define "hubgate.terminationGracePeriodSeconds" -}}
@@ -95,6 +96,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- if and .Values.pushApi.tls.requireClientCertificates (not .Values.pushApi.tls.existingSecret) }}
 {{- fail "hubgate: pushApi.tls.requireClientCertificates needs pushApi.tls.existingSecret (tls.crt, tls.key, ca.crt)" }}
+{{- end }}
+{{- if hasKey ($config.http | default dict) "tls" }}
+{{- fail "hubgate: do not set config.http.tls; use tls.existingSecret" }}
+{{- end }}
+{{- if hasKey ($config.admin | default dict) "tls" }}
+{{- fail "hubgate: do not set config.admin.tls: the chart's probes and ServiceMonitor speak plain HTTP to the admin port" }}
 {{- end }}
 {{- if and .Values.auth.hs256Secret .Values.auth.existingSecret }}
 {{- fail "hubgate: set auth.hs256Secret or auth.existingSecret, not both" }}
@@ -156,6 +163,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $_ := set $tls "client_ca_file" (printf "%s/ca.crt" $dir) }}
 {{- end }}
 {{- $_ := set $pushApi "tls" $tls }}
+{{- end }}
+{{- with .Values.tls.existingSecret }}
+{{- $dir := include "hubgate.httpTlsDir" $ }}
+{{- $http := deepCopy (get $config "http" | default dict) }}
+{{- $_ := set $http "tls" (dict "cert_file" (printf "%s/tls.crt" $dir) "key_file" (printf "%s/tls.key" $dir)) }}
+{{- $_ := set $config "http" $http }}
 {{- end }}
 {{- if .Values.pushApi.allowUnauthenticatedRemote }}
 {{- $_ := set $pushApi "allow_unauthenticated_remote" true }}

@@ -54,7 +54,7 @@ function browserSkipReason() {
  * Launches headless Chromium with a fresh profile directory. Resolves with
  * {context, newPage(), close()}; close() also removes the profile.
  */
-async function launchBrowser({ timeoutMs = 20000 } = {}) {
+async function launchBrowser({ timeoutMs = 20000, ignoreHTTPSErrors = false } = {}) {
   // Loaded here so that a missing package fails the tests, not the import of a skipped file.
   const { chromium } = require('playwright-core');
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubgate-chromium-'));
@@ -66,6 +66,7 @@ async function launchBrowser({ timeoutMs = 20000 } = {}) {
       args: CHROMIUM_ARGS,
       timeout: timeoutMs,
       viewport: { width: 1280, height: 800 },
+      ignoreHTTPSErrors, // for pages served with the tests' own certificates
     });
   } catch (err) {
     fs.rmSync(userDataDir, { recursive: true, force: true });

@@ -425,14 +425,15 @@ async function upgradeStatus(url, options = {}) {
 
 /**
  * POST {hubUrl}/negotiate. Resolves with {status, body (parsed JSON or text), headers}.
- * options: token (Bearer), version (default 1; null to omit the parameter), query (extra).
+ * options: token (Bearer), version (default 1; null to omit the parameter), query (extra),
+ * headers (added to the request).
  */
-async function negotiate(hubUrl, { token, version = 1, query = '' } = {}) {
+async function negotiate(hubUrl, { token, version = 1, query = '', headers: extra = {} } = {}) {
   const params = [];
   if (query) params.push(query);
   if (version !== null) params.push(`negotiateVersion=${version}`);
   const url = `${hubUrl}/negotiate${params.length ? `?${params.join('&')}` : ''}`;
-  const headers = { 'X-Requested-With': 'XMLHttpRequest' };
+  const headers = { 'X-Requested-With': 'XMLHttpRequest', ...extra };
   if (token) headers.Authorization = `Bearer ${token}`;
   const response = await withTimeout(
     fetch(url, { method: 'POST', headers }),

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <string>
 
 #include "gateway/ops/config.h"
 
@@ -70,6 +72,40 @@ TEST(ConfigListenTest, EnvironmentListenOverridesUseTheSameParser) {
   status = FinalizeConfig(config);
   unsetenv("HUBGATE_ADMIN_LISTEN");
   EXPECT_THAT(status.message(), HasSubstr("environment HUBGATE_ADMIN_LISTEN: listen address"));
+}
+
+}  // namespace
+}  // namespace hubgate::gateway
+
+namespace hubgate::gateway {
+namespace {
+
+TEST(ConfigListenTest, ListenerTlsIsReadForHttpAndAdmin) {
+  const std::string file = ::testing::TempDir() + "/hubgate-config-listen-tls.pem";
+  std::ofstream(file) << "-----BEGIN CERTIFICATE-----\n";
+  auto config = ParseConfigYaml("http:\n  tls:\n    cert_file: " + file + "\n    key_file: " +
+                                file + "\nadmin:\n  tls: {cert_file: " + file +
+                                ", key_file: " + file + "}\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_TRUE(FinalizeConfig(*config).ok());
+  EXPECT_TRUE(config->http_tls.enabled());
+  EXPECT_EQ(config->http_tls.key_file, file);
+  EXPECT_EQ(config->admin_tls.cert_file, file);
+  EXPECT_FALSE(ParseConfigYaml("").value().http_tls.enabled());  // plaintext by default
+}
+
+TEST(ConfigListenTest, ListenerTlsNeedsBothFilesAndReadableOnes) {
+  auto config = ParseConfigYaml("http:\n  tls:\n    cert_file: /x.pem\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(FinalizeConfig(*config).message(),
+              HasSubstr("http.tls: set both cert_file and key_file"));
+  config = ParseConfigYaml("admin:\n  tls:\n    cert_file: /no/such.pem\n    key_file: /no/k\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(FinalizeConfig(*config).message(),
+              HasSubstr("admin.tls.cert_file: cannot open /no/such.pem"));
+  config = ParseConfigYaml("http:\n  tls:\n    certfile: /x.pem\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(config.status().message(), HasSubstr("http.tls.certfile (line 3): unknown key"));
 }
 
 }  // namespace

@@ -72,8 +72,8 @@ std::string RunOneConnection(unsigned http_version) {
     params.context.connection_id = "sse-1";
     params.context.transport = "ServerSentEvents";
     params.token = "sse-token";
-    auto session = std::make_shared<SseSession>(std::move(server_end), worker, context,
-                                                std::move(params), http_version);
+    auto session = std::make_shared<SseSession>(ClientStream(std::move(server_end)), worker,
+                                                context, std::move(params), http_version);
     session->Run();
     session->OnSend("{\"protocol\":\"json\",\"version\":1}\x1e",
                     std::make_shared<IgnoringResponder>());
