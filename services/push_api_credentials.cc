@@ -6,6 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
+#include "services/certificate_files.h"
 
 namespace hubgate::services {
 namespace {
@@ -31,20 +34,27 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PushApiServerCredential
   if (!tls.enabled()) {
     return grpc::InsecureServerCredentials();
   }
+  // Read here only to stop the start with an error naming the file; gRPC reads them itself.
   absl::StatusOr<std::string> cert = ReadPem("cert_file", tls.cert_file);
   if (!cert.ok()) return cert.status();
   absl::StatusOr<std::string> key = ReadPem("key_file", tls.key_file);
   if (!key.ok()) return key.status();
-  grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  options.pem_key_cert_pairs.push_back({*std::move(key), *std::move(cert)});
   if (tls.mutual()) {
     absl::StatusOr<std::string> ca = ReadPem("client_ca_file", tls.client_ca_file);
     if (!ca.ok()) return ca.status();
-    options.pem_root_certs = *std::move(ca);
-    options.client_certificate_request =
-        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }
-  return grpc::SslServerCredentials(options);
+  auto files = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      tls.key_file, tls.cert_file, tls.mutual() ? tls.client_ca_file : std::string(),
+      static_cast<unsigned int>(kCertificateFileCheckInterval.count()));
+  grpc::experimental::TlsServerCredentialsOptions options(files);
+  options.watch_identity_key_cert_pairs();
+  if (tls.mutual()) {
+    options.watch_root_certs();
+    options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  } else {
+    options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  }
+  return grpc::experimental::TlsServerCredentials(options);
 }
 
 }  // namespace hubgate::services
