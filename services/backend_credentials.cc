@@ -11,6 +11,7 @@
 #include "grpcpp/security/tls_certificate_verifier.h"
 #include "grpcpp/security/tls_credentials_options.h"
 #include "services/certificate_files.h"
+#include "services/pem_check.h"
 
 namespace hubgate::services {
 namespace {
@@ -27,6 +28,14 @@ absl::StatusOr<std::string> ReadPemFile(const std::string& hub, const char* key,
                                                    path, "' cannot be read or is empty"));
   }
   return contents.str();
+}
+
+// `check`'s verdict on a file, as an error naming the hub, the key and the path.
+absl::Status Named(const std::string& hub, const char* key, const std::string& path,
+                   absl::Status check) {
+  if (check.ok()) return check;
+  return absl::InvalidArgumentError(
+      absl::StrCat("hub '", hub, "': backend_tls.", key, " '", path, "' ", check.message()));
 }
 
 }  // namespace
@@ -48,12 +57,20 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> BackendCredentials(
   // Read here only to stop the start with an error naming the file; gRPC reads them itself.
   absl::StatusOr<std::string> ca = ReadPemFile(hub.name, "ca_file", tls.ca_file);
   if (!ca.ok()) return ca.status();
+  absl::Status check = Named(hub.name, "ca_file", tls.ca_file, CheckCertificates(*ca));
+  if (!check.ok()) return check;
   const bool client_certificate = !tls.cert_file.empty();
   if (client_certificate) {
     absl::StatusOr<std::string> cert = ReadPemFile(hub.name, "cert_file", tls.cert_file);
     if (!cert.ok()) return cert.status();
+    check = Named(hub.name, "cert_file", tls.cert_file, CheckCertificates(*cert));
+    if (!check.ok()) return check;
     absl::StatusOr<std::string> key = ReadPemFile(hub.name, "key_file", tls.key_file);
     if (!key.ok()) return key.status();
+    check = Named(hub.name, "key_file", tls.key_file, CheckPrivateKey(*key));
+    if (!check.ok()) return check;
+    check = Named(hub.name, "key_file", tls.key_file, CheckKeyMatchesCertificate(*key, *cert));
+    if (!check.ok()) return check;
   }
   auto files = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
       tls.key_file, tls.cert_file, tls.ca_file,

@@ -9,6 +9,7 @@
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
 #include "services/certificate_files.h"
+#include "services/pem_check.h"
 
 namespace hubgate::services {
 namespace {
@@ -27,6 +28,13 @@ absl::StatusOr<std::string> ReadPem(const std::string& key, const std::string& p
   return text.str();
 }
 
+// `check`'s verdict on a file, as an error naming the key and the path.
+absl::Status Named(const std::string& key, const std::string& path, absl::Status check) {
+  if (check.ok()) return check;
+  return absl::InvalidArgumentError(absl::StrCat("push_api.tls.", key, ": ", path, " ",
+                                                 check.message()));
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PushApiServerCredentials(
@@ -37,11 +45,19 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PushApiServerCredential
   // Read here only to stop the start with an error naming the file; gRPC reads them itself.
   absl::StatusOr<std::string> cert = ReadPem("cert_file", tls.cert_file);
   if (!cert.ok()) return cert.status();
+  absl::Status check = Named("cert_file", tls.cert_file, CheckCertificates(*cert));
+  if (!check.ok()) return check;
   absl::StatusOr<std::string> key = ReadPem("key_file", tls.key_file);
   if (!key.ok()) return key.status();
+  check = Named("key_file", tls.key_file, CheckPrivateKey(*key));
+  if (!check.ok()) return check;
+  check = Named("key_file", tls.key_file, CheckKeyMatchesCertificate(*key, *cert));
+  if (!check.ok()) return check;
   if (tls.mutual()) {
     absl::StatusOr<std::string> ca = ReadPem("client_ca_file", tls.client_ca_file);
     if (!ca.ok()) return ca.status();
+    check = Named("client_ca_file", tls.client_ca_file, CheckCertificates(*ca));
+    if (!check.ok()) return check;
   }
   auto files = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
       tls.key_file, tls.cert_file, tls.mutual() ? tls.client_ca_file : std::string(),

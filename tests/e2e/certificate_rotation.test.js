@@ -7,11 +7,12 @@
 // awaited with a bounded retry (eventually); everything else waits on events.
 
 const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { after, before } = require('node:test');
-const { grpc, startGateway, createPushClient, test } = require('./lib/gateway');
+const { grpc, startGateway, createPushClient, test, GATEWAY_BIN } = require('./lib/gateway');
 const { connect, waitFor, stopAll } = require('./lib/clients');
 const { startTestBackend } = require('./lib/test_backend');
 const { waitForDescription, eventually } = require('./lib/hub_handler');
@@ -173,4 +174,27 @@ test('backend: a replaced backend_tls.ca_file is trusted without a restart', asy
     await gw.stop();
     await backend.stop();
   }
+});
+
+test('start-up still refuses a key that does not belong to its certificate', () => {
+  const config = path.join(dir, 'mismatch.yaml');
+  fs.writeFileSync(config, [
+    'hubs:',
+    '  - name: posts',
+    '    path: /hubs/posts',
+    'push_api:',
+    '  tls:',
+    `    cert_file: ${oldPki.file('server.pem')}`,
+    `    key_file: ${oldPki.file('other.key')}`,
+    '',
+  ].join('\n'));
+  // A gateway that started would run until the timeout: status null, the test fails.
+  const run = spawnSync(GATEWAY_BIN, [`--config=${config}`, '--http_listen=127.0.0.1:0',
+    '--grpc_listen=127.0.0.1:0', '--admin_listen=127.0.0.1:0'],
+  { env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 15000 });
+  assert.notEqual(run.status, null, 'the gateway started with a mismatched key');
+  assert.notEqual(run.status, 0);
+  const expected =
+    `push_api.tls.key_file: ${oldPki.file('other.key')} does not belong to the certificate`;
+  assert.ok(`${run.stdout}${run.stderr}`.includes(expected), `${run.stdout}${run.stderr}`);
 });
