@@ -9,7 +9,8 @@
 namespace hubgate::bench {
 
 // SignalR clients (JSON or MessagePack hub protocol) over Boost.Beast WebSockets, spread over
-// `threads` threads that each run their own io_context. Beast stays inside client_pool.cc (pimpl).
+// `threads` threads that each run their own io_context. Asio and Beast stay out of this header
+// (pimpl: client_pool_internal.h, client_connection.h).
 class ClientPool {
  public:
   struct Options {
@@ -66,7 +67,7 @@ class ClientPool {
   std::vector<uint32_t> TakeDeliveryLatencies();
   std::vector<uint32_t> TakeInvokeLatencies();
 
- struct Impl;  // defined in client_pool.cc
+ struct Impl;  // defined in client_pool_internal.h
 
  private:
   std::unique_ptr<Impl> impl_;

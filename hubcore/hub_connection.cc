@@ -4,17 +4,9 @@
 
 #include "hubcore/handshake.h"
 #include "hubcore/hub_errors.h"
-#include "hubcore/messagepack_hub_protocol.h"
-#include "hubcore/json_hub_protocol.h"
 #include "hubcore/string_view_compat.h"
 
 namespace hubgate::hubcore {
-
-namespace {
-// Messages a client may send before the backend has accepted its connection (held, then
-// processed in order).
-constexpr size_t kMaxHeldRecords = 64;
-}  // namespace
 
 HubConnection::HubConnection(CallContext context, const HubOptions& options,
                              HubConnectionHost& host, HubBackend* backend, TimePoint now)
@@ -22,50 +14,36 @@ HubConnection::HubConnection(CallContext context, const HubOptions& options,
       options_(options),
       host_(host),
       backend_(backend),
-      reader_(options.max_message_size),
-      binary_reader_(options.max_message_size),
-      created_(now),
-      last_write_(now),
-      last_receive_(now),
-      invocation_rate_limit_(options) {}
+      output_(host),
+      incoming_(options.max_message_size),
+      liveness_(options, now) {}
 
 HubConnection::~HubConnection() = default;
 
-InvocationDispatcher& HubConnection::dispatcher() {
-  if (dispatcher_ == nullptr) {
-    dispatcher_ = std::make_unique<InvocationDispatcher>(backend_, context_, options_,
-                                                         static_cast<DispatcherHost&>(*this));
+HubMethodCalls& HubConnection::calls() {
+  if (calls_ == nullptr) {
+    calls_ = std::make_unique<HubMethodCalls>(backend_, context_, options_,
+                                              static_cast<DispatcherHost&>(*this), host_);
   }
-  return *dispatcher_;
+  return *calls_;
 }
 
 void HubConnection::OnData(std::string_view bytes, TimePoint now) {
   if (state_ == State::kClosing || state_ == State::kClosed) {
     return;  // the peer's late messages are not processed once we decided to close
   }
-  last_receive_ = now;
+  liveness_.OnReceived(now);
   auto on_record = [&](std::string_view record) { return OnRecord(record); };
   absl::Status status;
   if (state_ == State::kHandshaking) {
-    // The handshake is JSON text ending in 0x1E whatever protocol it selects; what follows it in
-    // the same chunk belongs to the selected protocol.
-    const size_t end = bytes.find(kRecordSeparator);
-    const std::string_view handshake = end == std::string_view::npos ? bytes : bytes.substr(0, end + 1);
-    status = reader_.Feed(handshake, on_record);
-    bytes.remove_prefix(handshake.size());
+    status = incoming_.FeedHandshake(bytes, on_record);
   }
   if (status.ok() && !bytes.empty() && state_ != State::kHandshaking &&
       state_ != State::kClosing && state_ != State::kClosed) {
-    status = protocol_ == HubProtocol::kMessagePack ? binary_reader_.Feed(bytes, on_record)
-                                                     : reader_.Feed(bytes, on_record);
+    status = incoming_.FeedMessages(bytes, protocol_, on_record);
   }
   if (status.ok()) {
-    if (reader_.buffered_bytes() == 0) {
-      reader_.ShrinkToFit();
-    }
-    if (binary_reader_.buffered_bytes() == 0) {
-      binary_reader_.ShrinkToFit();
-    }
+    incoming_.ReleaseIdleBuffers();
     return;
   }
   if (state_ == State::kHandshaking) {
@@ -81,11 +59,7 @@ absl::Status HubConnection::OnRecord(std::string_view record) {
     case State::kHandshaking:
       return OnHandshakeRecord(record);
     case State::kConnecting:
-      if (held_records_.size() >= kMaxHeldRecords) {
-        return HubProtocolError("Too many messages before the connection was accepted.");
-      }
-      held_records_.emplace_back(record);
-      return absl::OkStatus();
+      return opening_.HoldRecord(record);
     case State::kConnected:
       return OnMessageRecord(record);
     case State::kClosing:
@@ -106,74 +80,39 @@ absl::Status HubConnection::OnHandshakeRecord(std::string_view record) {
   protocol_ = request->protocol;
   context_.protocol = std::string(ProtocolName(protocol_));
   if (stateful_reconnect_allowed_ && request->version >= 2) {
-    stateful_ = std::make_unique<StatefulReconnect>(
-        protocol_, options_.stateful_reconnect_buffer_size, options_.max_queued_bytes);
+    output_.StartStatefulReconnect(protocol_, options_.stateful_reconnect_buffer_size,
+                                   options_.max_queued_bytes);
   }
   if (backend_ == nullptr) {
     AcceptConnection();
     return absl::OkStatus();
   }
   // The backend decides first, so that a rejection reaches the client's start() as a
-  // handshake error. Meanwhile the connection is routable: ASP.NET code adds the caller to
-  // groups and sends to it in OnConnectedAsync, and backends port that code as it is.
+  // handshake error; meanwhile the connection is routable (see ConnectionOpening).
   state_ = State::kConnecting;
   host_.OnConnecting();
-  connect_decision_ = std::make_shared<ConnectDecision>();
-  backend_->OnConnected(context_, [this, executor = host_.Executor(), backend = backend_,
-                                   decision = connect_decision_, context = context_](
-                                      absl::StatusOr<std::string> rejection) {
-    if (rejection.ok() && rejection->empty()) {
-      std::string close_reason;
-      bool closed_meanwhile = false;
-      {
-        absl::MutexLock lock(&decision->mutex);
-        decision->accepted = true;
-        closed_meanwhile = decision->closed;
-        close_reason = decision->close_reason;
-      }
-      if (closed_meanwhile) {
-        backend->OnDisconnected(context, close_reason);  // this connection is gone already
-        return;
-      }
-    }
-    executor->Run([this, rejection = std::move(rejection)]() mutable {
-      OnBackendConnected(std::move(rejection));
-    });
-  });
+  opening_.AskBackend(*backend_, context_, host_.Executor(),
+                      [this](absl::StatusOr<std::string> answer) {
+                        OnBackendAnswered(std::move(answer));
+                      });
   return absl::OkStatus();
 }
 
-void HubConnection::OnBackendConnected(absl::StatusOr<std::string> rejection) {
+void HubConnection::OnBackendAnswered(absl::StatusOr<std::string> answer) {
   if (state_ != State::kConnecting) {
     return;  // closed meanwhile
   }
-  if (!rejection.ok() && options_.accept_when_backend_unavailable &&
-      (absl::IsUnavailable(rejection.status()) || absl::IsDeadlineExceeded(rejection.status()))) {
-    // The operator chose availability over the backend's say: the connection opens without the
-    // backend (which then never hears of it, not even its end).
-    AcceptConnection();
-    if (WriteHeldDeliveries()) {
-      ProcessHeldRecords();
-    }
-    return;
-  }
-  if (!rejection.ok() || !rejection->empty()) {
-    held_pushes_.Clear();
-  }
-  if (!rejection.ok()) {
-    close_reason_ = std::string(rejection.status().message());
+  OpeningVerdict verdict = ConnectionOpening::Judge(answer, options_);
+  if (verdict.kind == OpeningVerdict::Kind::kRejected) {
+    opening_.held_pushes().Clear();
+    close_reason_ = std::move(verdict.close_reason);
     NoteCloseCause(CloseCause::kRejected);
-    FailHandshake(BuildErrorText(kHandshakeUnexpectedError, "RpcException", close_reason_,
-                                 options_.detailed_errors));
+    FailHandshake(verdict.handshake_error);
     return;
   }
-  if (!rejection->empty()) {
-    close_reason_ = *rejection;
-    NoteCloseCause(CloseCause::kRejected);
-    FailHandshake(*rejection);
-    return;
+  if (verdict.kind == OpeningVerdict::Kind::kAccepted) {
+    opening_.NoteAccepted();
   }
-  backend_accepted_ = true;
   AcceptConnection();
   if (WriteHeldDeliveries()) {
     ProcessHeldRecords();
@@ -181,9 +120,7 @@ void HubConnection::OnBackendConnected(absl::StatusOr<std::string> rejection) {
 }
 
 void HubConnection::ProcessHeldRecords() {
-  std::vector<std::string> held = std::move(held_records_);
-  held_records_.clear();
-  for (const std::string& record : held) {
+  for (const std::string& record : opening_.TakeHeldRecords()) {
     if (state_ != State::kConnected) {
       return;
     }
@@ -197,14 +134,12 @@ void HubConnection::ProcessHeldRecords() {
 
 void HubConnection::AcceptConnection() {
   state_ = State::kConnected;
-  WriteControlFrame(MakeFrame(Handshake::SuccessResponse()));
+  output_.WriteControlFrame(MakeFrame(Handshake::SuccessResponse()));
   host_.OnHandshakeCompleted();
 }
 
 absl::Status HubConnection::OnMessageRecord(std::string_view record) {
-  absl::StatusOr<HubMessage> parsed = protocol_ == HubProtocol::kMessagePack
-                                           ? MessagePackHubProtocol::Parse(record)
-                                           : JsonHubProtocol::Parse(record);
+  absl::StatusOr<HubMessage> parsed = IncomingRecords::Parse(record, protocol_);
   if (!parsed.ok()) {
     if (absl::IsNotFound(parsed.status())) {
       return absl::OkStatus();  // unknown message type: ignored for forward compatibility
@@ -212,45 +147,28 @@ absl::Status HubConnection::OnMessageRecord(std::string_view record) {
     return parsed.status();
   }
   HubMessage& message = *parsed;
-  if (stateful_ != nullptr) {
-    absl::StatusOr<StatefulReconnect::Verdict> verdict = stateful_->OnReceived(
-        message, [this](FrameConstSharedPtr frame) { WriteControlFrame(std::move(frame)); });
-    if (!verdict.ok()) {
-      return verdict.status();
-    }
-    if (*verdict == StatefulReconnect::Verdict::kSkip) {
-      return absl::OkStatus();
-    }
+  absl::StatusOr<StatefulReconnect::Verdict> verdict = output_.OnReceived(message);
+  if (!verdict.ok()) {
+    return verdict.status();
+  }
+  if (*verdict == StatefulReconnect::Verdict::kSkip) {
+    return absl::OkStatus();
   }
   switch (TypeOf(message)) {
     case MessageType::kPing:
-      client_timeout_armed_ = true;  // .NET starts the client timeout with the first Ping
+      liveness_.OnClientPing();
       break;
     case MessageType::kClose:
       // The client is leaving; nothing is sent back.
       state_ = State::kClosing;
       host_.CloseTransport();
       return absl::CancelledError("client closed");
-    case MessageType::kInvocation: {
-      auto& invocation = std::get<InvocationMessage>(message);
-      if (!AllowInvocation(invocation.invocation_id)) break;
-      dispatcher().OnInvocation(std::move(invocation));
-      break;
-    }
-    case MessageType::kStreamInvocation: {
-      auto& invocation = std::get<StreamInvocationMessage>(message);
-      if (!AllowInvocation(invocation.invocation_id)) break;
-      dispatcher().OnStreamInvocation(std::move(invocation));
-      break;
-    }
+    case MessageType::kInvocation:
+    case MessageType::kStreamInvocation:
     case MessageType::kCancelInvocation:
-      dispatcher().OnCancelInvocation(std::get<CancelInvocationMessage>(message));
-      break;
     case MessageType::kStreamItem:
-      dispatcher().OnStreamItem(std::get<StreamItemMessage>(std::move(message)));
-      break;
     case MessageType::kCompletion:
-      dispatcher().OnCompletion(std::get<CompletionMessage>(std::move(message)));
+      calls().OnMessage(std::move(message), liveness_.last_receive());
       break;
     case MessageType::kAck:
     case MessageType::kSequence:
@@ -263,45 +181,33 @@ absl::Status HubConnection::OnMessageRecord(std::string_view record) {
 void HubConnection::OnTick(TimePoint now) {
   switch (state_) {
     case State::kHandshaking:
-      if (now - created_ >= options_.handshake_timeout) {
+      if (liveness_.HandshakeTimedOut(now)) {
         FailHandshake(kHandshakeCanceled);
       }
       return;
     case State::kConnecting:
       return;  // bounded by the backend call's deadline
     case State::kConnected:
-      if (dispatcher_ != nullptr) {
-        dispatcher_->OnTick(now);
+      if (calls_ != nullptr) {
+        calls_->OnTick(now);
       }
       if (detached_since_.has_value()) {
         return;  // no pings or client timeout while waiting for a reconnect
       }
-      if (stateful_ != nullptr) {
-        stateful_->OnTick([this](FrameConstSharedPtr frame) { WriteControlFrame(std::move(frame)); });
-      }
-      if (wrote_since_tick_) {
-        wrote_since_tick_ = false;
-        last_write_ = now;
-      }
-      if (options_.close_on_authentication_expiration &&
-          context_.authentication_expiry.has_value() && now >= *context_.authentication_expiry) {
-        // ASP.NET Core's CloseOnAuthenticationExpiration. allowReconnect: a client with
-        // automatic reconnect negotiates again, with a fresh token from its token factory.
-        close_reason_ = "authentication expired";
-        NoteCloseCause(CloseCause::kAuthenticationExpired);
-        Close(BuildErrorText(kConnectionClosedWithError, "AuthenticationExpiredException",
-                             "The connection's access token expired.", options_.detailed_errors),
-              /*allow_reconnect=*/true);
-        return;
-      }
-      if (client_timeout_armed_ && now - last_receive_ >= options_.client_timeout) {
-        close_reason_ = "client timeout";
-        NoteCloseCause(CloseCause::kClientTimeout);
-        Close(std::string(kConnectionClosedWithError), /*allow_reconnect=*/true);
-        return;
-      }
-      if (now - last_write_ >= options_.keep_alive_interval) {
-        WriteMessage(PingMessage{});
+      output_.OnTick();  // Acks count as writes
+      switch (liveness_.OnTick(now, output_.TakeWroteSinceTick(),
+                               context_.authentication_expiry)) {
+        case ConnectionLiveness::Due::kNothing:
+          return;
+        case ConnectionLiveness::Due::kPing:
+          WriteMessage(PingMessage{});
+          return;
+        case ConnectionLiveness::Due::kClientTimeout:
+          CloseFor(ServerClose::ClientTimeout());
+          return;
+        case ConnectionLiveness::Due::kAuthenticationExpired:
+          CloseFor(ServerClose::AuthenticationExpired(options_.detailed_errors));
+          return;
       }
       return;
     case State::kClosing:
@@ -329,8 +235,7 @@ void HubConnection::Close(std::optional<std::string> error, bool allow_reconnect
 }
 
 void HubConnection::CloseWhenIdle() {
-  if (state_ != State::kConnected || dispatcher_ == nullptr ||
-      !dispatcher_->HasInvocationsInFlight()) {
+  if (state_ != State::kConnected || calls_ == nullptr || !calls_->HasInvocationsInFlight()) {
     Close(std::nullopt, /*allow_reconnect=*/true);
     return;
   }
@@ -353,17 +258,10 @@ void HubConnection::OnTransportClosed(std::string_view transport_error) {
   }
   NoteCloseCause(transport_error.empty() ? CloseCause::kClientClosed
                                          : CloseCause::kTransportError);
-  if (dispatcher_ != nullptr) {
-    dispatcher_->OnConnectionClosed();
+  if (calls_ != nullptr) {
+    calls_->OnConnectionClosed();
   }
-  bool accepted = backend_accepted_;
-  if (!accepted && connect_decision_ != nullptr) {
-    absl::MutexLock lock(&connect_decision_->mutex);
-    connect_decision_->closed = true;
-    connect_decision_->close_reason = close_reason_;
-    accepted = connect_decision_->accepted;  // accepted, but the news had not arrived here yet
-  }
-  if (accepted) {
+  if (opening_.BackendMustHearOfClose(close_reason_)) {
     backend_->OnDisconnected(context_, close_reason_);
   }
 }
@@ -374,17 +272,17 @@ void HubConnection::InvokeClient(std::string method, std::vector<Value> argument
     std::move(done)(absl::UnavailableError(ConnectionDisconnectedText(context_.connection_id)));
     return;
   }
-  dispatcher().InvokeClient(std::move(method), std::move(arguments), deadline, std::move(done));
+  calls().InvokeClient(std::move(method), std::move(arguments), deadline, std::move(done));
 }
 
 bool HubConnection::WriteHeldDeliveries() {
-  for (HeldPushes::Push& push : held_pushes_.TakeAll()) {
+  for (HeldPushes::Push& push : opening_.held_pushes().TakeAll()) {
     if (state_ != State::kConnected) {
       return false;
     }
     WriteBounded(std::move(push.frame), push.type);
   }
-  if (state_ == State::kConnected && held_pushes_.TakeOverflow()) {
+  if (state_ == State::kConnected && opening_.held_pushes().TakeOverflow()) {
     ApplySlowConsumerPolicy();
   }
   return state_ == State::kConnected;
@@ -392,8 +290,8 @@ bool HubConnection::WriteHeldDeliveries() {
 
 void HubConnection::Deliver(const SerializedMessage& message) {
   if (state_ == State::kConnecting) {
-    held_pushes_.Hold(message.FrameFor(protocol_), TypeOf(message.message()),
-                      options_.max_queued_bytes);
+    opening_.held_pushes().Hold(message.FrameFor(protocol_), TypeOf(message.message()),
+                                options_.max_queued_bytes);
     return;
   }
   if (state_ != State::kConnected) {
@@ -403,50 +301,21 @@ void HubConnection::Deliver(const SerializedMessage& message) {
 }
 
 bool HubConnection::WriteBounded(FrameConstSharedPtr frame, MessageType type) {
-  if (stateful_ != nullptr) {
-    // The log and its hold-back queue bound what is in flight; the transport queue is not
-    // bounded separately.
-    if (stateful_->Send(std::move(frame), type, /*bounded=*/true,
-                        [this](FrameConstSharedPtr f) { WriteControlFrame(std::move(f)); })) {
-      return true;
-    }
-    return ApplySlowConsumerPolicy();
-  }
-  if (host_.Write(std::move(frame), /*bounded=*/true)) {
-    wrote_since_tick_ = true;
-    return true;
-  }
-  return ApplySlowConsumerPolicy();
-}
-
-bool HubConnection::AllowInvocation(const std::optional<std::string>& invocation_id) {
-  if (invocation_rate_limit_.Allow(last_receive_)) {
-    return true;
-  }
-  host_.OnLimitHit("max_invocations_per_second");
-  if (invocation_id.has_value()) {
-    CompletionMessage refusal;
-    refusal.invocation_id = *invocation_id;
-    refusal.error = std::string(kInvocationRateLimitExceeded);
-    WriteMessage(refusal);
-  }
-  return false;
+  return output_.WriteBounded(std::move(frame), type) || ApplySlowConsumerPolicy();
 }
 
 bool HubConnection::ApplySlowConsumerPolicy() {
   if (options_.slow_consumer_policy == SlowConsumerPolicy::kDrop) {
     return false;  // best-effort hub: the message is dropped, the connection stays
   }
-  CloseAsSlowConsumer();
+  CloseFor(ServerClose::SlowConsumer(options_.detailed_errors));
   return false;
 }
 
-void HubConnection::CloseAsSlowConsumer() {
-  close_reason_ = "send queue overflow";
-  NoteCloseCause(CloseCause::kSlowConsumer);
-  Close(BuildErrorText(kConnectionClosedWithError, "SlowConsumerException",
-                       "The send queue of the connection is full.", options_.detailed_errors),
-        /*allow_reconnect=*/true);
+void HubConnection::CloseFor(ServerClose close) {
+  close_reason_ = std::move(close.reason);
+  NoteCloseCause(close.cause);
+  Close(std::move(close.error), close.allow_reconnect);
 }
 
 bool HubConnection::WriteToClient(const HubMessage& message, bool bounded) {
@@ -464,61 +333,44 @@ void HubConnection::FailHandshake(std::string_view error) {
   if (close_reason_.empty()) {
     close_reason_ = std::string(error);
   }
-  WriteControlFrame(MakeFrame(Handshake::ErrorResponse(error)));
+  output_.WriteControlFrame(MakeFrame(Handshake::ErrorResponse(error)));
   state_ = State::kClosing;
   host_.CloseTransport();
 }
 
 void HubConnection::FailProtocol(std::string_view detail) {
-  close_reason_ = std::string(detail);
-  NoteCloseCause(CloseCause::kProtocolError);
-  Close(BuildErrorText(kConnectionClosedWithError, "InvalidDataException", detail,
-                       options_.detailed_errors),
-        /*allow_reconnect=*/false);
-}
-
-void HubConnection::WriteControlFrame(FrameConstSharedPtr frame) {
-  wrote_since_tick_ = true;
-  host_.Write(std::move(frame), /*bounded=*/false);
+  CloseFor(ServerClose::ProtocolError(detail, options_.detailed_errors));
 }
 
 bool HubConnection::WriteMessage(const HubMessage& message) {
-  if (stateful_ != nullptr) {
-    auto write = [this](FrameConstSharedPtr frame) { WriteControlFrame(std::move(frame)); };
-    if (!stateful_->Send(EncodeFrame(message, protocol_), TypeOf(message), /*bounded=*/false,
-                         write)) {
-      // A client that does not acknowledge may have twice the send-queue bound held back; a
-      // completion or client call cannot be dropped, so beyond that the connection ends.
-      CloseAsSlowConsumer();
-      return false;
-    }
+  if (output_.WriteMessage(EncodeFrame(message, protocol_), TypeOf(message))) {
     return true;
   }
-  WriteControlFrame(EncodeFrame(message, protocol_));
-  return true;
+  // A client that does not acknowledge may have twice the send-queue bound held back; a
+  // completion or client call cannot be dropped, so beyond that the connection ends.
+  CloseFor(ServerClose::SlowConsumer(options_.detailed_errors));
+  return false;
 }
 
 bool HubConnection::OnTransportLost(TimePoint now) {
-  if (stateful_ == nullptr || state_ != State::kConnected) {
+  if (!output_.stateful() || state_ != State::kConnected) {
     return false;
   }
-  stateful_->Detach();
+  output_.Detach();
   detached_since_ = now;
   // A message cut off with the transport is neither processed nor acknowledged: the client
   // sends it again whole after the reconnect.
-  reader_.Reset();
-  binary_reader_.Reset();
+  incoming_.Reset();
   return true;
 }
 
 void HubConnection::OnTransportReattached(TimePoint now) {
-  if (stateful_ == nullptr || state_ != State::kConnected) {
+  if (!output_.stateful() || state_ != State::kConnected) {
     return;
   }
   detached_since_.reset();
-  last_receive_ = now;
-  last_write_ = now;
-  stateful_->Reattach([this](FrameConstSharedPtr frame) { WriteControlFrame(std::move(frame)); });
+  liveness_.Restart(now);
+  output_.Reattach();
 }
 
 }  // namespace hubgate::hubcore

@@ -7,57 +7,30 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "hubcore/close_cause.h"
 #include "hubcore/connection_executor.h"
+#include "hubcore/connection_liveness.h"
+#include "hubcore/connection_opening.h"
+#include "hubcore/connection_output.h"
 #include "hubcore/connection_sink.h"
 #include "hubcore/hub_backend.h"
+#include "hubcore/hub_connection_host.h"
+#include "hubcore/hub_method_calls.h"
 #include "hubcore/hub_options.h"
 #include "hubcore/hub_protocol.h"
+#include "hubcore/incoming_records.h"
 #include "hubcore/invocation_dispatcher.h"
-#include "hubcore/binary_message_reader.h"
-#include "hubcore/stateful_reconnect.h"
-#include "hubcore/text_record_reader.h"
-#include "hubcore/held_pushes.h"
-#include "hubcore/invocation_rate_limit.h"
+#include "hubcore/server_close.h"
 
 namespace hubgate::hubcore {
 
-// What a transport (WebSockets, Server-Sent Events, Long Polling) provides to a hub connection.
-class HubConnectionHost {
- public:
-  virtual ~HubConnectionHost() = default;
-  // Queues bytes for the peer. A bounded write (pushed messages, stream items) returns false and
-  // queues nothing when the send queue is over its bound; control frames (handshake answers,
-  // pings, completions, Close) are always queued so that a full queue can still carry its Close.
-  virtual bool Write(FrameConstSharedPtr frame, bool bounded) = 0;
-  // Sends what is queued, then ends the transport normally (for WebSockets, close 1000).
-  virtual void CloseTransport() = 0;
-  // The handshake was read and the backend is asked to accept the connection: from now on the
-  // connection may be routed to (group changes, pushes), so that the backend's OnConnected can
-  // already address it; the hub holds what is pushed until the backend has answered.
-  virtual void OnConnecting() {}
-  // The handshake succeeded (and the backend accepted the connection): it is open; routable if
-  // OnConnecting did not already make it so.
-  virtual void OnHandshakeCompleted() = 0;
-  // Runs work on the connection's thread while the connection exists; callable from any thread.
-  virtual ConnectionExecutorSharedPtr Executor() = 0;
-  // Stop / resume reading from the peer (upload back-pressure).
-  virtual void PauseReading() = 0;
-  virtual void ResumeReading() = 0;
-  // Whether the transport carries binary data (WebSockets, Long Polling; not Server-Sent
-  // Events). The MessagePack protocol needs it.
-  virtual bool SupportsBinary() const { return true; }
-  // A limit refused something of this connection's (the limit's configuration key, e.g.
-  // "max_invocations_per_second"), for the metrics.
-  virtual void OnLimitHit(std::string_view /*limit*/) {}
-};
-
 // One logical SignalR connection: handshake, message parsing, keep-alive, client timeout and
-// closing rules, independent of transport, sockets and clocks (time is passed in). Hub method
-// calls go to the hub's backend through the InvocationDispatcher.
+// closing rules, independent of transport, sockets and clocks (time is passed in). This class is
+// the state machine; its parts: IncomingRecords (bytes to records), ConnectionOpening (the
+// backend's OnConnected and what arrives meanwhile), ConnectionOutput (writes, through the
+// stateful-reconnect log when in effect), ConnectionLiveness (timers) and HubMethodCalls (hub
+// method calls to the backend through the InvocationDispatcher).
 class HubConnection : public ConnectionSink, private DispatcherHost {
  public:
   enum class State { kHandshaking, kConnecting, kConnected, kClosing, kClosed };
@@ -99,7 +72,7 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   // Stateful reconnect. The connection's negotiate agreed on it; it takes effect when the
   // handshake asks for protocol version 2 (what the clients send when they negotiated it).
   void AllowStatefulReconnect() { stateful_reconnect_allowed_ = true; }
-  bool stateful() const { return stateful_ != nullptr; }
+  bool stateful() const { return output_.stateful(); }
   // The transport failed without a clean close. With stateful reconnect in effect the logical
   // connection (groups, user, calls in flight, unacknowledged messages) is kept and true is
   // returned; otherwise false (then call OnTransportClosed).
@@ -127,7 +100,7 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   absl::Status OnRecord(std::string_view record);
   absl::Status OnHandshakeRecord(std::string_view record);
   absl::Status OnMessageRecord(std::string_view record);
-  void OnBackendConnected(absl::StatusOr<std::string> rejection);
+  void OnBackendAnswered(absl::StatusOr<std::string> answer);
   void AcceptConnection();
   // Once accepted: the messages that arrived while the backend decided, in order.
   void ProcessHeldRecords();
@@ -137,56 +110,32 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   bool WriteHeldDeliveries();
   void FailHandshake(std::string_view error);
   void FailProtocol(std::string_view detail);
-  void WriteControlFrame(FrameConstSharedPtr frame);
   // False when the connection had to close instead (see StatefulReconnect::Send).
   bool WriteMessage(const HubMessage& message);
   // Queues a pushed message or stream item within the send-queue bound; on overflow applies
   // the slow-consumer policy and returns false.
   bool WriteBounded(FrameConstSharedPtr frame, MessageType type);
-  // The hub's invocation rate limit: false (after answering the call, when it has an id) for a
-  // call beyond it.
-  bool AllowInvocation(const std::optional<std::string>& invocation_id);
   bool ApplySlowConsumerPolicy();
-  void CloseAsSlowConsumer();
-  // Created on first use: most connections (push-only clients) never call a hub method, and an
-  // idle connection's memory is the gateway's per-connection cost (docs/performance.md).
-  InvocationDispatcher& dispatcher();
+  // Close with the reason and cause recorded (they win over what Close would record).
+  void CloseFor(ServerClose close);
+  HubMethodCalls& calls();  // created on first use
 
   CallContext context_;
   const HubOptions& options_;
   HubConnectionHost& host_;
   HubBackend* backend_;
-  std::unique_ptr<InvocationDispatcher> dispatcher_;  // null until the first hub method call
-  TextRecordReader reader_;            // the handshake, then JSON messages
-  BinaryMessageReader binary_reader_;  // MessagePack messages
+  ConnectionOutput output_;
+  IncomingRecords incoming_;
   State state_ = State::kHandshaking;
   HubProtocol protocol_ = HubProtocol::kJson;
-  bool client_timeout_armed_ = false;
-  bool wrote_since_tick_ = false;
-  bool backend_accepted_ = false;
   bool close_when_idle_ = false;
   CloseCause close_cause_ = CloseCause::kNone;
-  TimePoint created_;
-  TimePoint last_write_;
-  TimePoint last_receive_;
-  InvocationRateLimit invocation_rate_limit_;
-  // Shared with the pending OnConnected callback (a gRPC thread): if the connection closes while
-  // the backend decides, whichever side comes second tells the backend of the disconnect.
-  struct ConnectDecision {
-    absl::Mutex mutex;
-    bool accepted ABSL_GUARDED_BY(mutex) = false;
-    bool closed ABSL_GUARDED_BY(mutex) = false;
-    std::string close_reason ABSL_GUARDED_BY(mutex);
-  };
-  std::shared_ptr<ConnectDecision> connect_decision_;
-  // Records that arrived while the backend decided on the connection.
-  std::vector<std::string> held_records_;
-  // Pushes that arrived while the backend decided (its OnConnected may send to the
-  // connection), written after the handshake answer; bounded by max_queued_bytes.
-  HeldPushes held_pushes_;
+  ConnectionLiveness liveness_;
+  std::unique_ptr<HubMethodCalls> calls_;  // null until the first hub method call (see there)
+  // The OnConnected call, and what arrives while the backend decides.
+  ConnectionOpening opening_;
   std::string close_reason_;
   bool stateful_reconnect_allowed_ = false;
-  std::unique_ptr<StatefulReconnect> stateful_;  // null unless in effect (keeps idle state small)
   std::optional<TimePoint> detached_since_;
 };
 

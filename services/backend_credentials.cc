@@ -7,6 +7,11 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/security/credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_certificate_verifier.h"
+#include "grpcpp/security/tls_credentials_options.h"
+#include "services/certificate_files.h"
+#include "services/pem_check.h"
 
 namespace hubgate::services {
 namespace {
@@ -25,6 +30,14 @@ absl::StatusOr<std::string> ReadPemFile(const std::string& hub, const char* key,
   return contents.str();
 }
 
+// `check`'s verdict on a file, as an error naming the hub, the key and the path.
+absl::Status Named(const std::string& hub, const char* key, const std::string& path,
+                   absl::Status check) {
+  if (check.ok()) return check;
+  return absl::InvalidArgumentError(
+      absl::StrCat("hub '", hub, "': backend_tls.", key, " '", path, "' ", check.message()));
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> BackendCredentials(
@@ -41,19 +54,37 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> BackendCredentials(
     return absl::InvalidArgumentError(absl::StrCat(
         "hub '", hub.name, "': backend_tls.cert_file and backend_tls.key_file go together"));
   }
-  grpc::SslCredentialsOptions options;
+  // Read here only to stop the start with an error naming the file; gRPC reads them itself.
   absl::StatusOr<std::string> ca = ReadPemFile(hub.name, "ca_file", tls.ca_file);
   if (!ca.ok()) return ca.status();
-  options.pem_root_certs = *std::move(ca);
-  if (!tls.cert_file.empty()) {
+  absl::Status check = Named(hub.name, "ca_file", tls.ca_file, CheckCertificates(*ca));
+  if (!check.ok()) return check;
+  const bool client_certificate = !tls.cert_file.empty();
+  if (client_certificate) {
     absl::StatusOr<std::string> cert = ReadPemFile(hub.name, "cert_file", tls.cert_file);
     if (!cert.ok()) return cert.status();
+    check = Named(hub.name, "cert_file", tls.cert_file, CheckCertificates(*cert));
+    if (!check.ok()) return check;
     absl::StatusOr<std::string> key = ReadPemFile(hub.name, "key_file", tls.key_file);
     if (!key.ok()) return key.status();
-    options.pem_cert_chain = *std::move(cert);
-    options.pem_private_key = *std::move(key);
+    check = Named(hub.name, "key_file", tls.key_file, CheckPrivateKey(*key));
+    if (!check.ok()) return check;
+    check = Named(hub.name, "key_file", tls.key_file, CheckKeyMatchesCertificate(*key, *cert));
+    if (!check.ok()) return check;
   }
-  return grpc::SslCredentials(options);
+  auto files = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      tls.key_file, tls.cert_file, tls.ca_file,
+      static_cast<unsigned int>(kCertificateFileCheckInterval.count()));
+  grpc::experimental::TlsChannelCredentialsOptions options;
+  options.set_certificate_provider(files);
+  options.watch_root_certs();
+  if (client_certificate) {
+    options.watch_identity_key_cert_pairs();
+  }
+  // As grpc::SslCredentials did: the certificate must name the host of backend_target.
+  options.set_certificate_verifier(
+      std::make_shared<grpc::experimental::HostNameCertificateVerifier>());
+  return grpc::experimental::TlsCredentials(options);
 }
 
 }  // namespace hubgate::services

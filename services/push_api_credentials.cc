@@ -6,6 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
+#include "services/certificate_files.h"
+#include "services/pem_check.h"
 
 namespace hubgate::services {
 namespace {
@@ -24,6 +28,13 @@ absl::StatusOr<std::string> ReadPem(const std::string& key, const std::string& p
   return text.str();
 }
 
+// `check`'s verdict on a file, as an error naming the key and the path.
+absl::Status Named(const std::string& key, const std::string& path, absl::Status check) {
+  if (check.ok()) return check;
+  return absl::InvalidArgumentError(absl::StrCat("push_api.tls.", key, ": ", path, " ",
+                                                 check.message()));
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PushApiServerCredentials(
@@ -31,20 +42,35 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PushApiServerCredential
   if (!tls.enabled()) {
     return grpc::InsecureServerCredentials();
   }
+  // Read here only to stop the start with an error naming the file; gRPC reads them itself.
   absl::StatusOr<std::string> cert = ReadPem("cert_file", tls.cert_file);
   if (!cert.ok()) return cert.status();
+  absl::Status check = Named("cert_file", tls.cert_file, CheckCertificates(*cert));
+  if (!check.ok()) return check;
   absl::StatusOr<std::string> key = ReadPem("key_file", tls.key_file);
   if (!key.ok()) return key.status();
-  grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  options.pem_key_cert_pairs.push_back({*std::move(key), *std::move(cert)});
+  check = Named("key_file", tls.key_file, CheckPrivateKey(*key));
+  if (!check.ok()) return check;
+  check = Named("key_file", tls.key_file, CheckKeyMatchesCertificate(*key, *cert));
+  if (!check.ok()) return check;
   if (tls.mutual()) {
     absl::StatusOr<std::string> ca = ReadPem("client_ca_file", tls.client_ca_file);
     if (!ca.ok()) return ca.status();
-    options.pem_root_certs = *std::move(ca);
-    options.client_certificate_request =
-        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    check = Named("client_ca_file", tls.client_ca_file, CheckCertificates(*ca));
+    if (!check.ok()) return check;
   }
-  return grpc::SslServerCredentials(options);
+  auto files = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      tls.key_file, tls.cert_file, tls.mutual() ? tls.client_ca_file : std::string(),
+      static_cast<unsigned int>(kCertificateFileCheckInterval.count()));
+  grpc::experimental::TlsServerCredentialsOptions options(files);
+  options.watch_identity_key_cert_pairs();
+  if (tls.mutual()) {
+    options.watch_root_certs();
+    options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  } else {
+    options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  }
+  return grpc::experimental::TlsServerCredentials(options);
 }
 
 }  // namespace hubgate::services

@@ -10,7 +10,8 @@ namespace hubgate::services {
 
 // The Push API listener's credentials: plaintext, TLS (cert_file + key_file) or mutual TLS
 // (plus client_ca_file: a client certificate signed by that CA is required). The PEM files are
-// read once, here; errors name the file.
+// checked here (errors name the file), then watched by gRPC: replaced files serve new handshakes
+// within kCertificateFileCheckInterval (services/certificate_files.h), no restart needed.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PushApiServerCredentials(
     const hubcore::PushApiTlsOptions& tls);
 

@@ -132,23 +132,6 @@ absl::Status ConnectionRegistry::Admit(const std::string& token, Entry entry) {
   return absl::OkStatus();
 }
 
-void ConnectionRegistry::Add(const std::string& token, Entry entry) {
-  total_.fetch_add(1, std::memory_order_relaxed);
-  if (!entry.user_id.empty()) {
-    TryCount(per_user_, entry.user_id, 0);
-  }
-  if (!entry.claimed) {
-    if (std::atomic<int64_t>* hub = HubUnclaimed(entry.hub)) {
-      hub->fetch_add(1, std::memory_order_relaxed);
-    }
-    if (!entry.client_address.empty()) {
-      TryCount(per_address_, entry.client_address, 0);
-    }
-    unclaimed_.fetch_add(1, std::memory_order_relaxed);
-  }
-  Insert(token, std::move(entry));
-}
-
 void ConnectionRegistry::Insert(const std::string& token, Entry entry) {
   Shard& shard = ShardOf(token);
   absl::MutexLock lock(&shard.mutex);

@@ -74,8 +74,6 @@ class ConnectionRegistry {
   // the hub has no room, ResourceExhausted (HTTP 429) when the user or the address has used its
   // share; the message is the client-visible text. token must be unique (random).
   absl::Status Admit(const std::string& token, Entry entry);
-  // Registers a new connection without looking at the limits (it is counted all the same).
-  void Add(const std::string& token, Entry entry);
   // A transport connects with the token. NotFound: unknown or expired token (a token of
   // another hub too); AlreadyExists: the same transport is already connected (HTTP 409);
   // FailedPrecondition: another transport is connected (HTTP 400). Every Long Polling poll

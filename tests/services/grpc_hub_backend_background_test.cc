@@ -3,6 +3,7 @@
 // backend UNAVAILABLE (it may come back as a new deployment). Also the TLS credentials' errors.
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -93,6 +94,21 @@ TEST(BackendCredentialsTest, PlaintextWithoutACaAndErrorsNamingTheFile) {
   hub.backend_tls.ca_file.clear();
   hub.backend_tls.cert_file = "/c.pem";
   EXPECT_EQ(BackendCredentials(hub).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// gRPC only logs a CA bundle it cannot load (and then fails every handshake): the start checks
+// that the PEM blocks hold certificates.
+TEST(BackendCredentialsTest, APemBlockThatHoldsNoCertificateIsNamed) {
+  const std::string bogus = testing::TempDir() + "backend_bogus_ca.pem";
+  std::ofstream(bogus) << "-----BEGIN CERTIFICATE-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n";
+  hubcore::HubOptions hub;
+  hub.name = "posts";
+  hub.backend_tls.ca_file = bogus;
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> wrong = BackendCredentials(hub);
+  EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(wrong.status().message(),
+            "hub 'posts': backend_tls.ca_file '" + bogus + "' holds no valid certificate");
+  std::remove(bogus.c_str());
 }
 
 }  // namespace

@@ -33,5 +33,21 @@ TEST(PushApiCredentialsTest, UnreadableOrNonPemFilesAreNamed) {
   std::remove(not_pem.c_str());
 }
 
+// gRPC only logs files it cannot load (and then fails every handshake), so the start checks
+// that the PEM blocks hold what they claim.
+TEST(PushApiCredentialsTest, APemBlockThatHoldsNoCertificateIsNamed) {
+  const std::string bogus = testing::TempDir() + "push_api_bogus.pem";
+  std::ofstream(bogus) << "-----BEGIN CERTIFICATE-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n";
+  hubcore::PushApiTlsOptions tls;
+  tls.cert_file = bogus;
+  tls.key_file = bogus;
+  auto wrong = PushApiServerCredentials(tls);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(wrong.status().message(),
+            "push_api.tls.cert_file: " + bogus + " holds no valid certificate");
+  std::remove(bogus.c_str());
+}
+
 }  // namespace
 }  // namespace hubgate::services

@@ -42,7 +42,7 @@ TEST(RefusalTest, RegistryClaimsMapAsDotNet) {
   ConnectionRegistry::Entry entry;
   entry.connection_id = "c1";
   entry.hub = "posts";
-  registry.Add("token", std::move(entry));
+  ASSERT_TRUE(registry.Admit("token", std::move(entry)).ok());
   EXPECT_EQ(Refusal::Of(registry.Claim("other", "posts").status()).status,
             http::status::not_found);
   ASSERT_TRUE(registry.Claim("token", "posts", TransportKind::kServerSentEvents).ok());

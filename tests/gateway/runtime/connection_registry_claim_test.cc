@@ -13,7 +13,8 @@ namespace {
 TEST(TransportClaimTest, LongPollingPollsClaimAgainOthersConflict) {
   ConnectionRegistry registry;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  registry.Add("lp", ConnectionRegistry::Entry{"c1", "posts", 0, deadline, false});
+  ASSERT_TRUE(registry.Admit("lp", ConnectionRegistry::Entry{"c1", "posts", 0, deadline, false})
+                  .ok());
   auto first = registry.Claim("lp", "posts", TransportKind::kLongPolling);
   ASSERT_TRUE(first.ok());
   EXPECT_FALSE(first->claimed);
@@ -23,7 +24,8 @@ TEST(TransportClaimTest, LongPollingPollsClaimAgainOthersConflict) {
   EXPECT_TRUE(absl::IsFailedPrecondition(
       registry.Claim("lp", "posts", TransportKind::kServerSentEvents).status()));
 
-  registry.Add("sse", ConnectionRegistry::Entry{"c2", "posts", 0, deadline, false});
+  ASSERT_TRUE(registry.Admit("sse", ConnectionRegistry::Entry{"c2", "posts", 0, deadline, false})
+                  .ok());
   ASSERT_TRUE(registry.Claim("sse", "posts", TransportKind::kServerSentEvents).ok());
   EXPECT_TRUE(absl::IsAlreadyExists(
       registry.Claim("sse", "posts", TransportKind::kServerSentEvents).status()));

@@ -12,7 +12,7 @@ using Entry = ConnectionRegistry::Entry;
 TEST(ConnectionRegistryTest, ClaimOnceThenConflict) {
   ConnectionRegistry registry;
   const auto now = std::chrono::steady_clock::now();
-  registry.Add("tok", Entry{"conn", "posts", 1, now + seconds(15), false});
+  ASSERT_TRUE(registry.Admit("tok", Entry{"conn", "posts", 1, now + seconds(15), false}).ok());
   auto first = registry.Claim("tok", "posts");
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->connection_id, "conn");
@@ -22,7 +22,8 @@ TEST(ConnectionRegistryTest, ClaimOnceThenConflict) {
 
 TEST(ConnectionRegistryTest, UnknownTokenOrOtherHubIsNotFound) {
   ConnectionRegistry registry;
-  registry.Add("tok", Entry{"conn", "posts", 0, std::chrono::steady_clock::now(), false});
+  const Entry entry{"conn", "posts", 0, std::chrono::steady_clock::now(), false};
+  ASSERT_TRUE(registry.Admit("tok", entry).ok());
   EXPECT_TRUE(absl::IsNotFound(registry.Claim("other", "posts").status()));
   EXPECT_TRUE(absl::IsNotFound(registry.Claim("tok", "chat").status()));
   EXPECT_TRUE(registry.Claim("tok", "posts").ok()) << "a wrong-hub attempt does not claim";
@@ -31,8 +32,8 @@ TEST(ConnectionRegistryTest, UnknownTokenOrOtherHubIsNotFound) {
 TEST(ConnectionRegistryTest, UnclaimedEntriesExpireAtTheirDeadline) {
   ConnectionRegistry registry;
   const auto now = std::chrono::steady_clock::now();
-  registry.Add("a", Entry{"c1", "posts", 0, now + seconds(15), false});
-  registry.Add("b", Entry{"c2", "posts", 0, now + seconds(15), false});
+  ASSERT_TRUE(registry.Admit("a", Entry{"c1", "posts", 0, now + seconds(15), false}).ok());
+  ASSERT_TRUE(registry.Admit("b", Entry{"c2", "posts", 0, now + seconds(15), false}).ok());
   ASSERT_TRUE(registry.Claim("b", "posts").ok());
   EXPECT_EQ(registry.ExpireUnclaimed(now + seconds(14)), 0u);
   EXPECT_EQ(registry.ExpireUnclaimed(now + seconds(15)), 1u);
@@ -65,7 +66,7 @@ TEST(ConnectionRegistryStatefulTest, AStatefulWebSocketConnectionMayBeClaimedAga
   Entry entry{"conn", "posts", 0, std::chrono::steady_clock::now() + std::chrono::seconds(15),
               false};
   entry.stateful = true;
-  registry.Add("tok", entry);
+  ASSERT_TRUE(registry.Admit("tok", entry).ok());
   auto first = registry.Claim("tok", "posts", TransportKind::kWebSockets);
   ASSERT_TRUE(first.ok());
   EXPECT_FALSE(first->claimed);

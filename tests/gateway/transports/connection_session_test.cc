@@ -103,7 +103,7 @@ class ConnectionSessionTest : public ::testing::Test {
     entry.connect_deadline = std::chrono::steady_clock::time_point::max();
     entry.claimed = true;
     entry.transport = TransportKind::kWebSockets;
-    registry_.Add(kToken, std::move(entry));
+    ASSERT_TRUE(registry_.Admit(kToken, std::move(entry)).ok());
   }
   void TearDown() override { pool_.Stop(); }
 

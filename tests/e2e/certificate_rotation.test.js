@@ -1,0 +1,200 @@
+'use strict';
+// Issue 11, item 2: the gRPC sides' certificates rotate without a restart. The Push API's
+// push_api.tls files and a hub's backend_tls files are watched by gRPC
+// (FileWatcherCertificateProvider); replacing them with a set from a new CA lets new
+// connections in under the new CA while connections opened before keep working.
+// The reload itself is not observable from outside, so the first success under the new CA is
+// awaited with a bounded retry (eventually); everything else waits on events.
+
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { after, before } = require('node:test');
+const { grpc, startGateway, createPushClient, test, GATEWAY_BIN } = require('./lib/gateway');
+const { connect, waitFor, stopAll } = require('./lib/clients');
+const { startTestBackend } = require('./lib/test_backend');
+const { waitForDescription, eventually } = require('./lib/hub_handler');
+const { makeTestCertificates } = require('./lib/certificates');
+
+// The gateway checks the files every 2 s (services/certificate_files.h); generous for a
+// loaded CI host, still a bound.
+const ROTATION_BOUND_MS = 30000;
+
+let oldPki; // the CA and certificates the gateway starts with
+let newPki; // an unrelated CA and certificates that replace them
+let dir; // the files the gateway reads (copies, replaced during the tests)
+
+before(() => {
+  oldPki = makeTestCertificates('hubgate-rotation-old-');
+  newPki = makeTestCertificates('hubgate-rotation-new-');
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubgate-rotation-live-'));
+});
+after(() => {
+  for (const d of [oldPki && oldPki.dir, newPki && newPki.dir, dir]) {
+    if (d) fs.rmSync(d, { recursive: true, force: true });
+  }
+});
+
+/**
+ * Copies `names` from `pki` into `into` as `prefix` + name, each by rename, as a Kubernetes
+ * Secret update does, so the gateway never reads a half-written file.
+ */
+function install(pki, into, prefix, names) {
+  for (const name of names) {
+    const target = path.join(into, `${prefix}${name}`);
+    const temporary = `${target}.tmp`;
+    fs.writeFileSync(temporary, pki.read(name));
+    fs.renameSync(temporary, target);
+  }
+}
+
+/** gRPC error of `promise` (fails the test if it resolves). */
+async function grpcError(promise) {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  assert.fail('the call succeeded');
+}
+
+/** Mutual-TLS client credentials: trusting `caPki`'s CA, presenting `clientPki`'s client. */
+function mtlsCredentials(caPki, clientPki) {
+  return grpc.credentials.createSsl(caPki.read('ca.pem'), clientPki.read('client.key'),
+    clientPki.read('client.pem'));
+}
+
+/** Sends to hub `hub` and expects `conn` (connected to that hub) to receive it. */
+async function assertDelivered(client, conn, hub, text) {
+  const received = waitFor(conn, 'Note', { predicate: (args) => args[0] === text });
+  await client.send({ hub, method: 'Note', all: {}, argumentsJson: JSON.stringify([text]) });
+  assert.deepEqual(await received, [text]);
+}
+
+test('Push API: replaced certificate and client CA files serve new connections only', async () => {
+  const files = ['server.pem', 'server.key', 'ca.pem'];
+  install(oldPki, dir, 'push-', files);
+  const live = (name) => path.join(dir, `push-${name}`);
+  const gw = await startGateway({
+    config: {
+      push_api: {
+        tls: {
+          cert_file: live('server.pem'),
+          key_file: live('server.key'),
+          client_ca_file: live('ca.pem'),
+        },
+      },
+    },
+    grpcCredentials: mtlsCredentials(oldPki, oldPki),
+  });
+  const fresh = createPushClient(gw.grpcTarget, { credentials: mtlsCredentials(newPki, newPki) });
+  // Trusts the old CA only, while presenting a client certificate the new client CA accepts.
+  const pinnedToOld = createPushClient(gw.grpcTarget, {
+    credentials: mtlsCredentials(oldPki, newPki),
+  });
+  const open = [];
+  try {
+    const conn = await connect(gw.hubUrl('/hubs/posts'));
+    open.push(conn);
+    // Opens gw.grpcClient's connection under the old CA.
+    await assertDelivered(gw.grpcClient, conn, 'posts', 'before rotation');
+
+    install(newPki, dir, 'push-', files);
+    await eventually(
+      () => fresh.send({ hub: 'posts', method: 'Note', all: {} }, { timeoutMs: 2000 }),
+      { timeoutMs: ROTATION_BOUND_MS, intervalMs: 250, what: 'a client of the new CA' },
+    );
+
+    const err = await grpcError(
+      pinnedToOld.send({ hub: 'posts', method: 'Note', all: {} }, { timeoutMs: 3000 }),
+    );
+    assert.ok(
+      [grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED].includes(err.code),
+      `a new connection trusting the old CA only must fail; got ${err.code}: ${err.details}`,
+    );
+    // The connection opened before the rotation was not dropped: it still delivers.
+    await assertDelivered(gw.grpcClient, conn, 'posts', 'after rotation');
+  } finally {
+    await stopAll(open);
+    fresh.close();
+    pinnedToOld.close();
+    await gw.stop();
+  }
+});
+
+test('backend: a replaced backend_tls.ca_file is trusted without a restart', async () => {
+  install(oldPki, dir, 'backend-', ['ca.pem']);
+  const caFile = path.join(dir, 'backend-ca.pem');
+  const backend = await startTestBackend({
+    tls: { key: oldPki.read('server.key'), cert: oldPki.read('server.pem') },
+  });
+  const gw = await startGateway({
+    config: {
+      hubs: [
+        {
+          name: 'rotating',
+          path: '/hubs/rotating',
+          backend_target: backend.target,
+          backend_tls: { ca_file: caFile },
+        },
+      ],
+    },
+  });
+  const open = [];
+  try {
+    await waitForDescription(gw, 'rotating');
+    const early = await connect(gw.hubUrl('/hubs/rotating'));
+    open.push(early);
+    assert.equal(await early.invoke('Echo', 'old CA'), 'old CA');
+
+    install(newPki, dir, 'backend-', ['ca.pem']);
+    // The established channel is kept while the trust changes underneath it.
+    assert.equal(await early.invoke('Echo', 'still old CA'), 'still old CA');
+
+    // The backend comes back on the same port with a certificate from the new CA only.
+    await backend.stop();
+    backend.tls = { key: newPki.read('server.key'), cert: newPki.read('server.pem') };
+    await backend.start();
+    const late = await eventually(
+      async () => {
+        const conn = await connect(gw.hubUrl('/hubs/rotating'));
+        open.push(conn);
+        assert.equal(await conn.invoke('Echo', 'new CA'), 'new CA');
+        return conn;
+      },
+      { timeoutMs: ROTATION_BOUND_MS, intervalMs: 250, what: 'the backend under the new CA' },
+    );
+    assert.ok(late.connectionId);
+    // A connection made before the rotation reaches the new backend too.
+    assert.equal(await early.invoke('Echo', 'again'), 'again');
+  } finally {
+    await stopAll(open);
+    await gw.stop();
+    await backend.stop();
+  }
+});
+
+test('start-up still refuses a key that does not belong to its certificate', () => {
+  const config = path.join(dir, 'mismatch.yaml');
+  fs.writeFileSync(config, [
+    'hubs:',
+    '  - name: posts',
+    '    path: /hubs/posts',
+    'push_api:',
+    '  tls:',
+    `    cert_file: ${oldPki.file('server.pem')}`,
+    `    key_file: ${oldPki.file('other.key')}`,
+    '',
+  ].join('\n'));
+  // A gateway that started would run until the timeout: status null, the test fails.
+  const run = spawnSync(GATEWAY_BIN, [`--config=${config}`, '--http_listen=127.0.0.1:0',
+    '--grpc_listen=127.0.0.1:0', '--admin_listen=127.0.0.1:0'],
+  { env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 15000 });
+  assert.notEqual(run.status, null, 'the gateway started with a mismatched key');
+  assert.notEqual(run.status, 0);
+  const expected =
+    `push_api.tls.key_file: ${oldPki.file('other.key')} does not belong to the certificate`;
+  assert.ok(`${run.stdout}${run.stderr}`.includes(expected), `${run.stdout}${run.stderr}`);
+});
