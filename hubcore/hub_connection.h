@@ -64,6 +64,8 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   // Why the connection ended, for logs and the on-disconnected event ("" for a clean close).
   const std::string& close_reason() const { return close_reason_; }
   CloseCause close_cause() const { return close_cause_; }
+  // What the peer sent last ended inside a record (see IncomingRecords::HoldsPartialRecord).
+  bool HoldsPartialRecord() const { return incoming_.HoldsPartialRecord(); }
   // For causes only the transport sees (a stuck write, the shutdown deadline); the first cause
   // recorded wins.
   void NoteCloseCause(CloseCause cause) {

@@ -31,6 +31,11 @@ class IncomingRecords {
                             RecordHandler on_record);
   // Frees the buffers that hold no partial record.
   void ReleaseIdleBuffers();
+  // Part of a record has arrived, not its end (a client that begins a record and never ends
+  // it is cut off by the transport's partial-message time limit).
+  bool HoldsPartialRecord() const {
+    return text_.buffered_bytes() > 0 || binary_.buffered_bytes() > 0;
+  }
   // Forgets partial records (their transport is gone; the client sends them again whole).
   void Reset();
 

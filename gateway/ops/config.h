@@ -73,8 +73,8 @@ struct LimitsConfig {
   // Negotiations and connects per second from one address (token bucket of `burst` tokens).
   int64_t connection_rate_per_address = 0;
   int64_t connection_burst_per_address = 200;
-  // A WebSocket message begun and not finished by then closes the connection (a client that
-  // never pings is never timed out by client_timeout).
+  // A WebSocket message or a hub record begun and not finished by then closes the connection
+  // (a client that never pings is never timed out by client_timeout).
   std::chrono::milliseconds partial_message_timeout{30000};
   // Proxies (addresses or networks) whose X-Forwarded-For is believed for the per-address
   // limits (TrustedProxies). Empty: the address is always the TCP peer's.

@@ -163,4 +163,15 @@ void ConnectionSession::Teardown(std::string_view reason) {
 
 void ConnectionSession::OnLimitHit(std::string_view limit) { context_.metrics.LimitHit(limit); }
 
+bool ConnectionSession::PartialMessageTimedOut(std::chrono::steady_clock::time_point now) {
+  if (!partial_since_ || now - *partial_since_ < context_.config.limits.partial_message_timeout) {
+    return false;
+  }
+  spdlog::info("connection {}: a message was not finished in time, closing", connection_id());
+  context_.metrics.LimitHit("partial_message_timeout");
+  hub_.NoteCloseCause(hubcore::CloseCause::kProtocolError);
+  partial_since_.reset();
+  return true;
+}
+
 }  // namespace hubgate::gateway

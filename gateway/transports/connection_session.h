@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -112,6 +114,22 @@ class ConnectionSession : public std::enable_shared_from_this<ConnectionSession>
     traffic_->bytes_sent->Increment(static_cast<double>(bytes));
   }
 
+  // limits.partial_message_timeout. After received bytes went to the hub connection: whether
+  // a message is unfinished now (a WebSocket message without its final frame, or a hub record
+  // begun and not ended, which may span WebSocket messages or HTTP sends).
+  void NoteReceived(bool transport_message_unfinished, std::chrono::steady_clock::time_point now) {
+    if (!transport_message_unfinished && !hub_.HoldsPartialRecord()) {
+      partial_since_.reset();
+    } else if (!partial_since_) {
+      partial_since_ = now;
+    }
+  }
+  // A message stayed unfinished past the limit: counts it and notes the close cause (the
+  // transport then ends the connection). Trickled bytes would otherwise hold it forever.
+  bool PartialMessageTimedOut(std::chrono::steady_clock::time_point now);
+  // The transport is gone (stateful reconnect): its unfinished message is not continued.
+  void ForgetPartialMessage() { partial_since_.reset(); }
+
   // Keeps the session alive for `why` until ReleaseSelf(why) or Teardown. Ignored once torn
   // down: nothing would release it.
   void HoldSelf(SelfHold why);
@@ -137,6 +155,8 @@ class ConnectionSession : public std::enable_shared_from_this<ConnectionSession>
   std::string_view transport_label() const;
 
   std::string token_;  // registry key
+  // Since when a message has been unfinished (partial_message_timeout); unset otherwise.
+  std::optional<std::chrono::steady_clock::time_point> partial_since_;
   Metrics::Traffic* traffic_;
   size_t queued_bytes_ = 0;
   hubcore::ConnectionExecutorSharedPtr executor_;  // created on first use

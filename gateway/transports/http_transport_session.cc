@@ -48,7 +48,9 @@ void HttpTransportSession::OnSend(std::string body, HttpResponderSharedPtr reque
 
 void HttpTransportSession::Read(std::string body, HttpResponderSharedPtr request) {
   CountReceived(body.size(), 1);
-  hub_.OnData(body, std::chrono::steady_clock::now());
+  const auto now = std::chrono::steady_clock::now();
+  hub_.OnData(body, now);
+  NoteReceived(false, now);  // a send is whole; a record it leaves open is still partial
   if (read_paused_ && !torn_down() && !close_requested()) {
     // The client sends one POST at a time: holding the answer holds its uploads.
     if (held_send_ != nullptr) {
@@ -126,6 +128,10 @@ void HttpTransportSession::ResumeReading() {
 void HttpTransportSession::OnTick(TimePoint now) {
   HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   OnTransportTick(now);
+  if (!torn_down() && PartialMessageTimedOut(now)) {
+    Abort("partial message timeout");
+    return;
+  }
   if (!torn_down()) {
     hub_.OnTick(now);
   }

@@ -70,7 +70,7 @@ void WebSocketSession::Resume(ClientStream stream, http::request<http::string_bo
   HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   ws_.emplace(std::move(stream));
   ConfigureStream();
-  partial_since_.reset();  // the lost transport's unfinished message is not continued
+  ForgetPartialMessage();  // the lost transport's unfinished message is not continued
   ++generation_;
   ws_->async_accept(request, [self = SharedFromThis(), generation = generation_](error_code ec) {
     self->OnResumeAccepted(ec, generation);
@@ -162,14 +162,10 @@ void WebSocketSession::OnRead(error_code ec, size_t bytes, uint32_t generation) 
   }
   read_buffer_.commit(bytes);
   CountReceived(bytes, ws_->is_message_done() ? 1 : 0);
-  if (ws_->is_message_done()) {
-    partial_since_.reset();
-  } else if (!partial_since_) {
-    partial_since_ = std::chrono::steady_clock::now();
-  }
   auto data = read_buffer_.cdata();
-  hub_.OnData(std::string_view(static_cast<const char*>(data.data()), data.size()),
-              std::chrono::steady_clock::now());
+  const auto now = std::chrono::steady_clock::now();
+  hub_.OnData(std::string_view(static_cast<const char*>(data.data()), data.size()), now);
+  NoteReceived(!ws_->is_message_done(), now);
   read_buffer_.consume(read_buffer_.size());
   if (bytes == read_chunk_) {
     read_chunk_ = kLargeReadChunk;  // more is probably waiting
@@ -347,12 +343,7 @@ void WebSocketSession::OnTick(std::chrono::steady_clock::time_point now) {
     Abort("send timeout");
     return;
   }
-  if (partial_since_ && now - *partial_since_ >= context_.config.limits.partial_message_timeout) {
-    // Trickled fragments would otherwise hold the connection and its partial message forever.
-    spdlog::info("connection {}: a WebSocket message was not finished in time, closing",
-                 connection_id());
-    context_.metrics.LimitHit("partial_message_timeout");
-    hub_.NoteCloseCause(hubcore::CloseCause::kProtocolError);
+  if (PartialMessageTimedOut(now)) {
     Abort("partial message timeout");
     return;
   }

@@ -102,9 +102,6 @@ class WebSocketSession final : public ConnectionSession {
   // twice the queue bound; the write in flight keeps the session alive meanwhile.
   bool waiting_for_queue_ = false;
   bool reading_ = false;
-  // Since when a WebSocket message has been begun and not finished (limits.
-  // partial_message_timeout); unset between messages.
-  std::optional<std::chrono::steady_clock::time_point> partial_since_;
 };
 
 }  // namespace hubgate::gateway

@@ -1,7 +1,8 @@
 'use strict';
-// limits.partial_message_timeout: a WebSocket client that begins a message and never finishes
-// it (trickling continuation frames, never pinging) is closed, while a healthy client keeps
-// receiving. A message sent in fragments that completes in time is served as usual.
+// limits.partial_message_timeout: a client that begins a message and never finishes it is
+// closed, while a healthy client keeps receiving: a WebSocket message trickled in continuation
+// frames, a hub record trickled in finished WebSocket messages, a Long Polling send that leaves
+// a record open. A message sent in fragments that completes in time is served as usual.
 
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
@@ -58,4 +59,48 @@ test('a fragmented message finished in time is served', async () => {
   await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS + 1500));
   assert.equal(client.closeInfo, undefined);
   assert.equal(await limitHits(gw, 'partial_message_timeout'), before);
+});
+
+test('a hub record begun in finished WebSocket messages and never ended closes its connection', async () => {
+  // Each WebSocket message is complete; the hub record they carry never gets its 0x1E.
+  const client = await rawHubClient(gw.hubUrl('/hubs/posts'));
+  open.push(client);
+  const before = await limitHits(gw, 'partial_message_timeout');
+  const started = Date.now();
+  client.sendText('{"type":1,"target":"x","arguments":["');
+  const timer = setInterval(() => client.sendText('a'), 100);
+  await client.closedPromise;
+  clearInterval(timer);
+  const ms = Date.now() - started;
+  assert.ok(ms >= TIMEOUT_MS - 50, `closed after ${ms} ms`);
+  assert.ok(ms < TIMEOUT_MS + 3000, `closed only after ${ms} ms`);
+  assert.equal(await limitHits(gw, 'partial_message_timeout'), before + 1);
+  await healthy.assertReceivesPushes();
+});
+
+test('a Long Polling send that leaves a hub record open closes its connection', async () => {
+  const hubUrl = gw.hubUrl('/hubs/posts');
+  const negotiated = await (
+    await fetch(`${hubUrl}/negotiate?negotiateVersion=1`, { method: 'POST' })
+  ).json();
+  const url = `${hubUrl}?id=${encodeURIComponent(negotiated.connectionToken)}`;
+  const poll = () => fetch(url).then(async (r) => ({ status: r.status, body: await r.text() }));
+  assert.equal((await poll()).status, 200); // the first poll returns at once
+  await fetch(url, { method: 'POST', body: `{"protocol":"json","version":1}${RS}` });
+  assert.equal((await poll()).body, `{}${RS}`); // the handshake answer
+  const before = await limitHits(gw, 'partial_message_timeout');
+  const started = Date.now();
+  const sent = await fetch(url, { method: 'POST', body: '{"type":1,"target":"x","arguments":["' });
+  assert.equal(sent.status, 200);
+  // Polls are held until the connection ends: 204 then.
+  let last;
+  do {
+    last = await poll();
+  } while (last.status === 200 && Date.now() - started < TIMEOUT_MS + 5000);
+  const ms = Date.now() - started;
+  assert.equal(last.status, 204, `poll answered ${last.status} ${last.body}`);
+  assert.ok(ms >= TIMEOUT_MS - 50, `closed after ${ms} ms`);
+  assert.ok(ms < TIMEOUT_MS + 3000, `closed only after ${ms} ms`);
+  assert.equal(await limitHits(gw, 'partial_message_timeout'), before + 1);
+  await healthy.assertReceivesPushes();
 });
