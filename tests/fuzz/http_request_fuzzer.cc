@@ -1,6 +1,7 @@
 // The HTTP front door's parsing and decisions, fed raw requests: Beast's parser with the
 // gateway's limits, then the router, the body limit, the query parameters a hub route reads,
-// the bearer token and the CORS decisions. No sockets.
+// the bearer token, the CORS decisions and the client address behind trusted proxies. No
+// sockets.
 #include <string>
 
 #include "boost/beast/http.hpp"
@@ -10,6 +11,7 @@
 #include "gateway/http/request_limits.h"
 #include "gateway/http/request_router.h"
 #include "gateway/ops/config.h"
+#include "gateway/ops/trusted_proxies.h"
 
 namespace {
 
@@ -78,6 +80,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     HUBGATE_CHECK(route.kind != hubgate::gateway::RouteKind::kStaticFile &&
                       route.kind != hubgate::gateway::RouteKind::kNotFound,
                   "a hub path is never served as a file");
+  }
+  {
+    // X-Forwarded-For from a trusted peer: the address chosen is the peer or one of the header's.
+    static const auto proxies =
+        hubgate::gateway::TrustedProxies::Parse({"127.0.0.0/8", "10.0.0.0/8", "fd00::/8"});
+    HUBGATE_CHECK(proxies.ok(), "the fuzz proxies are valid");
+    std::string forwarded_for;
+    auto [it, end] = request.equal_range("X-Forwarded-For");
+    for (; it != end; ++it) {
+      forwarded_for.append(it->value().data(), it->value().size()).push_back(',');
+    }
+    const std::string client = proxies->ClientAddress("127.0.0.1", forwarded_for);
+    boost::system::error_code parse_error;
+    boost::asio::ip::make_address(client, parse_error);
+    HUBGATE_CHECK(!parse_error, "the client address is an address");
   }
   if (auto origin = hubgate::gateway::Cors::AllowedOrigin(Config().cors,
                                                            Field(request, http::field::origin))) {
