@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "gateway/backplane/cluster_slot_map_loader.h"
 #include "gateway/backplane/redis_slot.h"
 #include "hubcore/check.h"
 
@@ -113,65 +114,24 @@ void ShardedPubSub::Refresh() {
       candidates.push_back(seed);
     }
   }
-  FetchSlotMap(0, std::move(candidates));
-}
-
-void ShardedPubSub::FetchSlotMap(size_t candidate, std::vector<RedisNodeAddress> candidates) {
-  if (stopped_) {
-    return;
-  }
-  if (candidate == candidates.size()) {
-    refreshing_ = false;
-    refresh_again_ = false;
-    ScheduleRetry(absl::UnavailableError(absl::StrCat(
-        "no Redis cluster node answered CLUSTER SHARDS: ", last_failure_.message())));
-    return;
-  }
-  RedisConnectionOptions options = ConnectionOptions();
-  options.host = candidates[candidate].host;
-  options.port = candidates[candidate].port;
-  auto connection = RedisConnection::Create(io_context_, options);
   std::weak_ptr<ShardedPubSub> weak = weak_from_this();
-  auto next = [weak, candidate, candidates](absl::Status failure) mutable {
-    if (auto self = weak.lock()) {
-      self->last_failure_ = std::move(failure);
-      self->FetchSlotMap(candidate + 1, std::move(candidates));
-    }
-  };
-  connection->Connect([weak, connection, next](absl::Status status) mutable {
-    if (!status.ok()) {
-      next(std::move(status));
-      return;
-    }
-    connection->Send({"CLUSTER", "SHARDS"}, [weak, connection, next](
-                                                absl::StatusOr<RedisReply> reply) mutable {
-      connection->Close();
-      auto self = weak.lock();
-      if (!self || self->stopped_) {
-        return;
-      }
-      if (!reply.ok()) {
-        next(reply.status());
-        return;
-      }
-      if (reply->is_error()) {
-        next(absl::UnavailableError(absl::StrCat("Redis node ", connection->address(),
-                                                 " refused CLUSTER SHARDS: ", reply->str())));
-        return;
-      }
-      absl::StatusOr<ClusterSlotMap> map = ClusterSlotMap::FromClusterShards(*reply);
-      if (!map.ok() || map->empty()) {
-        next(map.ok() ? absl::UnavailableError("the Redis cluster serves no slot")
-                      : map.status());
-        return;
-      }
-      self->refreshing_ = false;
-      self->OnSlotMap(*std::move(map));
-      if (std::exchange(self->refresh_again_, false)) {
-        self->Refresh();
-      }
-    });
-  });
+  LoadClusterSlotMap(io_context_, ConnectionOptions(), std::move(candidates),
+                     [weak](absl::StatusOr<ClusterSlotMap> map) {
+                       auto self = weak.lock();
+                       if (!self || self->stopped_) {
+                         return;
+                       }
+                       self->refreshing_ = false;
+                       if (!map.ok()) {
+                         self->refresh_again_ = false;
+                         self->ScheduleRetry(map.status());
+                         return;
+                       }
+                       self->OnSlotMap(*std::move(map));
+                       if (std::exchange(self->refresh_again_, false)) {
+                         self->Refresh();
+                       }
+                     });
 }
 
 void ShardedPubSub::OnSlotMap(ClusterSlotMap map) {

@@ -87,7 +87,6 @@ class ShardedPubSub : public std::enable_shared_from_this<ShardedPubSub> {
 
  private:
   void Refresh();
-  void FetchSlotMap(size_t candidate, std::vector<RedisNodeAddress> candidates);
   void OnSlotMap(ClusterSlotMap map);
   void EnsureLinks();
   void Reconcile();
