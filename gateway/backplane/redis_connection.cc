@@ -41,6 +41,7 @@ RedisConnection::RedisConnection(net::io_context& io_context, RedisConnectionOpt
       resolver_(io_context),
       socket_(io_context),
       connect_timer_(io_context),
+      reply_timer_(io_context),
       reader_(options_.max_reply_bytes) {}
 
 void RedisConnection::Connect(StatusCallback done) {
@@ -48,11 +49,20 @@ void RedisConnection::Connect(StatusCallback done) {
   state_ = State::kConnecting;
   auto self = shared_from_this();
   connect_timer_.expires_after(options_.connect_timeout);
+  // The timeout covers the whole handshake: resolving, connecting and the AUTH reply.
   connect_timer_.async_wait([self](error_code ec) {
-    if (!ec && self->state_ == State::kConnecting) {
+    if (ec || self->handshake_done_) {
+      return;
+    }
+    if (self->state_ == State::kConnecting) {
       self->resolver_.cancel();
       error_code ignored;
       self->socket_.close(ignored);  // the connect completes with operation_aborted
+    } else if (self->state_ == State::kOpen) {
+      // Fails the waiting AUTH callback, which reports it to Connect's caller.
+      self->Fail(absl::UnavailableError(absl::StrCat("Redis node ", self->address_,
+                                                     " did not answer AUTH in time")),
+                 false);
     }
   });
   resolver_.async_resolve(
@@ -71,8 +81,8 @@ void RedisConnection::Connect(StatusCallback done) {
             [self, done = std::move(done)](error_code ec, const tcp::endpoint&) mutable {
               bool timed_out =
                   self->connect_timer_.expiry() <= net::steady_timer::clock_type::now();
-              self->connect_timer_.cancel();
               if (ec || self->state_ != State::kConnecting) {
+                self->connect_timer_.cancel();
                 absl::Status status = absl::UnavailableError(absl::StrCat(
                     "cannot connect to Redis node ", self->address_, ": ",
                     timed_out ? std::string("timed out") : ec.message()));
@@ -88,14 +98,20 @@ void RedisConnection::Connect(StatusCallback done) {
 void RedisConnection::OnConnected(StatusCallback done) {
   error_code ignored;
   socket_.set_option(tcp::no_delay(true), ignored);
+  // Finds a peer that vanished without a FIN on an idle subscriber connection, eventually.
+  socket_.set_option(net::socket_base::keep_alive(true), ignored);
   state_ = State::kOpen;
   StartRead();
   if (options_.password.empty()) {
+    handshake_done_ = true;
+    connect_timer_.cancel();
     done(absl::OkStatus());
     return;
   }
   auto on_auth = [self = shared_from_this(),
                   done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+    self->handshake_done_ = true;
+    self->connect_timer_.cancel();
     if (!reply.ok()) {
       done(reply.status());
     } else if (reply->is_error()) {
@@ -145,6 +161,32 @@ void RedisConnection::Enqueue(std::string encoded, Waiting waiting) {
   queued_ += encoded;
   waiting_.push_back(std::move(waiting));
   StartWrite();
+  ArmReplyWatchdog();
+}
+
+// While replies are awaited, each reply_timeout must see at least one arrive; a server that
+// stops answering (but keeps the socket open) is dropped, failing every waiting callback.
+void RedisConnection::ArmReplyWatchdog() {
+  if (watchdog_armed_ || waiting_.empty()) {
+    return;
+  }
+  watchdog_armed_ = true;
+  replies_at_arming_ = replies_received_;
+  reply_timer_.expires_after(options_.reply_timeout);
+  reply_timer_.async_wait([self = shared_from_this()](error_code ec) {
+    self->watchdog_armed_ = false;
+    if (ec || self->state_ != State::kOpen || self->waiting_.empty()) {
+      return;
+    }
+    if (self->replies_received_ == self->replies_at_arming_) {
+      self->Fail(absl::UnavailableError(absl::StrCat(
+                     "dropped Redis node ", self->address_, ": no reply within ",
+                     self->options_.reply_timeout.count(), " ms")),
+                 true);
+      return;
+    }
+    self->ArmReplyWatchdog();
+  });
 }
 
 void RedisConnection::StartWrite() {
@@ -207,6 +249,7 @@ void RedisConnection::StartRead() {
 }
 
 void RedisConnection::OnReply(RedisReply reply) {
+  ++replies_received_;
   // A regular command at the head owns the next reply, whatever its shape.
   bool head_is_regular = !waiting_.empty() && waiting_.front().confirmation.empty();
   if (!head_is_regular && IsPush(reply)) {
@@ -248,6 +291,7 @@ void RedisConnection::Fail(absl::Status reason, bool notify) {
   state_ = State::kClosed;
   error_code ignored;
   connect_timer_.cancel();
+  reply_timer_.cancel();
   resolver_.cancel();
   socket_.close(ignored);
   std::deque<Waiting> waiting = std::exchange(waiting_, {});

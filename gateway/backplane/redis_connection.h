@@ -21,7 +21,11 @@ struct RedisConnectionOptions {
   uint16_t port = 6379;
   std::string user;      // AUTH user (ACL); empty: AUTH with the password alone
   std::string password;  // empty: no AUTH
+  // Resolving, connecting and the AUTH reply together.
   std::chrono::milliseconds connect_timeout{2000};
+  // While replies are awaited, at least one must arrive per reply_timeout, else the connection
+  // is dropped as lost (a stalled server is found within twice this).
+  std::chrono::milliseconds reply_timeout{5000};
   // Encoded commands not yet written to the socket; a command past it fails (ResourceExhausted).
   size_t max_outgoing_bytes = 16 << 20;
   // Bytes held for one unfinished reply; a server sending more is dropped.
@@ -86,6 +90,7 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   void OnConnected(StatusCallback done);
   void Enqueue(std::string encoded, Waiting waiting);
   void StartWrite();
+  void ArmReplyWatchdog();
   void StartRead();
   void OnReply(RedisReply reply);
   void Fail(absl::Status reason, bool notify);
@@ -97,7 +102,12 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   tcp::resolver resolver_;
   tcp::socket socket_;
   net::steady_timer connect_timer_;
+  net::steady_timer reply_timer_;
   State state_ = State::kIdle;
+  bool handshake_done_ = false;
+  bool watchdog_armed_ = false;
+  uint64_t replies_received_ = 0;
+  uint64_t replies_at_arming_ = 0;
   RedisReplyReader reader_;
   std::string read_buffer_;
   std::string queued_;   // encoded commands waiting for the write in flight

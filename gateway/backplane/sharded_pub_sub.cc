@@ -88,6 +88,7 @@ RedisConnectionOptions ShardedPubSub::ConnectionOptions() const {
   connection.user = options_.user;
   connection.password = options_.password;
   connection.connect_timeout = options_.connect_timeout;
+  connection.reply_timeout = options_.reply_timeout;
   connection.max_outgoing_bytes = options_.max_outgoing_bytes;
   connection.max_reply_bytes = options_.max_reply_bytes;
   return connection;

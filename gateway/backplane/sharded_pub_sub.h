@@ -23,6 +23,7 @@ struct ShardedPubSubOptions {
   std::string user;      // ACL user for AUTH; empty: AUTH with the password alone
   std::string password;  // empty: no AUTH
   std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds reply_timeout{5000};  // see RedisConnectionOptions
   // Reconnect delay after a failure: starts at backoff_initial, doubles per failed attempt up to
   // backoff_max, and starts over once every master is connected again.
   std::chrono::milliseconds backoff_initial{100};

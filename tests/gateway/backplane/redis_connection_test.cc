@@ -202,5 +202,50 @@ TEST(RedisConnectionGarbageTest, ANonRedisServerGivesAClearErrorNotACrash) {
   EXPECT_FALSE(connection->is_open());
 }
 
+// A TCP server that accepts and never says a word.
+class SilentServerTest : public ::testing::Test {
+ protected:
+  SilentServerTest()
+      : acceptor_(io_context_, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)) {
+    acceptor_.async_accept(peer_, [](error_code) {});
+  }
+
+  RedisConnectionOptions Options() {
+    RedisConnectionOptions options = LoopbackOptions(acceptor_.local_endpoint().port());
+    options.connect_timeout = std::chrono::milliseconds(200);
+    options.reply_timeout = std::chrono::milliseconds(200);
+    return options;
+  }
+
+  net::io_context io_context_;
+  tcp::acceptor acceptor_;
+  tcp::socket peer_{io_context_};
+};
+
+TEST_F(SilentServerTest, AnUnansweredAuthFailsTheConnectWithinTheTimeout) {
+  RedisConnectionOptions options = Options();
+  options.password = "pw";
+  auto connection = RedisConnection::Create(io_context_, options);
+  auto started = std::chrono::steady_clock::now();
+  absl::Status status = ConnectNow(io_context_, *connection);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(status.message().find("did not answer AUTH"), std::string_view::npos) << status;
+  EXPECT_FALSE(connection->is_open());
+}
+
+TEST_F(SilentServerTest, AnUnansweredCommandDropsTheConnection) {
+  auto connection = RedisConnection::Create(io_context_, Options());
+  std::optional<absl::Status> closed;
+  connection->SetClosedCallback([&](absl::Status reason) { closed = reason; });
+  ASSERT_TRUE(ConnectNow(io_context_, *connection).ok());
+  std::optional<absl::Status> reply;
+  connection->Send({"PING"}, [&](absl::StatusOr<RedisReply> result) { reply = result.status(); });
+  ASSERT_TRUE(RunUntil(io_context_, [&] { return reply.has_value() && closed.has_value(); },
+                       std::chrono::seconds(2)));
+  EXPECT_EQ(reply->code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(closed->message().find("no reply within 200 ms"), std::string_view::npos) << *closed;
+}
+
 }  // namespace
 }  // namespace hubgate::gateway
