@@ -87,6 +87,17 @@ bool RedisServerProcess::Start() {
     ready = log.find("Ready to accept connections") != std::string::npos;
   }
   close(out[0]);
+  if (!ready && !started_once_ && log.find("Address already in use") != std::string::npos &&
+      port_attempts_ < 3) {
+    // Another test process took the free port first; a fresh one is fine before the first
+    // start (a restart must keep its port).
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    ++port_attempts_;
+    port_ = FreeLoopbackPort();
+    return Start();
+  }
+  started_once_ = started_once_ || ready;
   if (!ready) {
     ADD_FAILURE() << "redis-server on port " << port_ << " did not start:\n" << log;
     Stop();

@@ -43,6 +43,8 @@ class RedisServerProcess {
   std::vector<std::string> extra_args_;
   uint16_t port_;
   pid_t pid_ = -1;
+  bool started_once_ = false;
+  int port_attempts_ = 0;
 };
 
 // Three cluster-enabled redis-servers joined by `redis-cli --cluster create` (3 masters, no
