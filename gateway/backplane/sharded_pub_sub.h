@@ -82,6 +82,8 @@ class ShardedPubSub : public std::enable_shared_from_this<ShardedPubSub> {
   // Replaces the slot map without touching the connections, to exercise MOVED handling.
   void SetSlotMapForTest(ClusterSlotMap map) { map_ = std::move(map); }
   int slot_map_loads_for_test() const { return slot_map_loads_; }
+  // The delay before the next reconnect attempt.
+  std::chrono::milliseconds backoff_for_test() const { return backoff_; }
 
   ShardedPubSub(net::io_context& io_context, ShardedPubSubOptions options,
                 std::vector<RedisNodeAddress> seeds);

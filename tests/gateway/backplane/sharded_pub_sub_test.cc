@@ -78,13 +78,42 @@ TEST_F(ShardedPubSubTest, RedisStoppedThenRestartedDisconnectsFailsPublishesAndR
   EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable);
   EXPECT_NE(refused.message().find(redis_.address()), std::string::npos) << refused;
 
+  pub_sub->Unsubscribe("user:2");  // while disconnected: not subscribed again
+  pub_sub->Subscribe("user:3");    // while disconnected: subscribed once back
+
   ASSERT_TRUE(redis_.Start());  // same port, empty: the subscriptions must be made again
   ASSERT_TRUE(pub_sub.Settle());
   EXPECT_TRUE(pub_sub.states.back().first);
+  EXPECT_EQ(pub_sub->confirmed_subscriptions(), 2u);
+  EXPECT_TRUE(pub_sub.PublishNow("user:2", "dropped").ok());
   EXPECT_TRUE(pub_sub.PublishNow("user:1", "back").ok());
-  EXPECT_TRUE(pub_sub.PublishNow("user:2", "again").ok());
+  EXPECT_TRUE(pub_sub.PublishNow("user:3", "new").ok());
   ASSERT_TRUE(pub_sub.RunUntilMessages(2));
-  EXPECT_EQ(pub_sub.messages, (std::vector<Message>{{"user:1", "back"}, {"user:2", "again"}}));
+  EXPECT_EQ(pub_sub.messages, (std::vector<Message>{{"user:1", "back"}, {"user:3", "new"}}));
+}
+
+TEST_F(ShardedPubSubTest, TheReconnectDelayDoublesUpToItsCapAndStartsOver) {
+  ShardedPubSubOptions options = SingleOptions(redis_);
+  options.backoff_initial = 10ms;
+  options.backoff_max = 40ms;
+  PubSubRecorder pub_sub(io_context_, options);
+  pub_sub->Start();
+  ASSERT_TRUE(pub_sub.Settle());
+  EXPECT_EQ(pub_sub->backoff_for_test(), 10ms);
+
+  redis_.Stop();
+  std::vector<std::chrono::milliseconds> delays;
+  // Each failed attempt moves the delay; record each value it takes.
+  ASSERT_TRUE(RunUntil(io_context_, [&] {
+    if (delays.empty() || delays.back() != pub_sub->backoff_for_test()) {
+      delays.push_back(pub_sub->backoff_for_test());
+    }
+    return delays.back() == 40ms;
+  }));
+  EXPECT_EQ(delays, (std::vector<std::chrono::milliseconds>{10ms, 20ms, 40ms}));
+  ASSERT_TRUE(redis_.Start());
+  ASSERT_TRUE(pub_sub.Settle());
+  EXPECT_EQ(pub_sub->backoff_for_test(), 10ms);
 }
 
 TEST_F(ShardedPubSubTest, ConnectsOnceRedisComesUpAfterStart) {
