@@ -41,11 +41,17 @@ struct SlotMapLoad : std::enable_shared_from_this<SlotMapLoad> {
         self->Fail(std::move(status));
         return;
       }
-      connection->Send({"CLUSTER", "SHARDS"},
-                       [self, connection](absl::StatusOr<RedisReply> reply) {
-                         connection->Close();
-                         self->OnReply(connection->address(), std::move(reply));
-                       });
+      // A weak reference: the reply callback lives inside the connection it would otherwise
+      // keep alive.
+      std::weak_ptr<RedisConnection> weak_connection = connection;
+      connection->Send({"CLUSTER", "SHARDS"}, [self, weak_connection,
+                                               address = connection->address()](
+                                                  absl::StatusOr<RedisReply> reply) {
+        if (auto open = weak_connection.lock()) {
+          open->Close();
+        }
+        self->OnReply(address, std::move(reply));
+      });
     });
   }
 

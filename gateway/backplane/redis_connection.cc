@@ -108,13 +108,17 @@ void RedisConnection::OnConnected(StatusCallback done) {
     done(absl::OkStatus());
     return;
   }
-  auto on_auth = [self = shared_from_this(),
+  // Weak: this callback is stored inside the connection.
+  auto on_auth = [weak = weak_from_this(),
                   done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+    auto self = weak.lock();
+    if (!reply.ok() || !self) {
+      done(reply.ok() ? absl::UnavailableError("Redis connection gone") : reply.status());
+      return;
+    }
     self->handshake_done_ = true;
     self->connect_timer_.cancel();
-    if (!reply.ok()) {
-      done(reply.status());
-    } else if (reply->is_error()) {
+    if (reply->is_error()) {
       absl::Status status = absl::PermissionDeniedError(
           absl::StrCat("Redis node ", self->address_, " refused AUTH: ", reply->str()));
       self->Close();

@@ -173,5 +173,51 @@ TEST_F(ShardedPubSubClusterTest, ALostMasterFailsItsChannelsOnlyAndIsResubscribe
             (std::vector<Message>{{kept_channel, "still flows"}, {lost_channel, "back"}}));
 }
 
+// Gives slot to the node at index on every node (an empty slot needs no key migration).
+void MoveSlot(RedisClusterProcesses& cluster, uint16_t slot, size_t index) {
+  std::string id = testing::RunCommand("/usr/bin/redis-cli -p " +
+                                       std::to_string(cluster.node(index).port()) +
+                                       " cluster myid");
+  id.erase(id.find_last_not_of("\r\n") + 1);
+  for (size_t node = 0; node < 3; ++node) {
+    std::string answer = testing::RunCommand(
+        "/usr/bin/redis-cli -p " + std::to_string(cluster.node(node).port()) +
+        " cluster setslot " + std::to_string(slot) + " node " + id);
+    EXPECT_EQ(answer, "OK\n") << "node " << node;
+  }
+}
+
+TEST_F(ShardedPubSubClusterTest, ASubscriptionFollowsItsSlotToAnotherMaster) {
+  PubSubRecorder pub_sub(io_context_, ClusterOptions());
+  pub_sub->Start();
+  ASSERT_TRUE(pub_sub.Settle());
+  const std::string channel = "hub:user:moving";
+  uint16_t slot = RedisSlot(channel);
+  std::string owner = pub_sub->slot_map().MasterForSlot(slot)->ToString();
+  size_t owner_index = 0;
+  while (cluster_->node(owner_index).address() != owner) {
+    ++owner_index;
+  }
+  pub_sub->Subscribe(channel);
+  ASSERT_TRUE(pub_sub.Settle());
+  int loads = pub_sub->slot_map_loads_for_test();
+
+  // The old master drops the subscription by itself (a sunsubscribe push); the client reloads
+  // the map and subscribes on the new master.
+  size_t new_owner_index = (owner_index + 1) % 3;
+  MoveSlot(*cluster_, slot, new_owner_index);
+  ASSERT_TRUE(RunUntil(io_context_, [&] {
+    const RedisNodeAddress* master = pub_sub->slot_map().MasterForSlot(slot);
+    return pub_sub->slot_map_loads_for_test() > loads && master != nullptr &&
+           master->ToString() == cluster_->node(new_owner_index).address();
+  }));
+  ASSERT_TRUE(pub_sub.Settle());
+  EXPECT_TRUE(pub_sub.PublishNow(channel, "moved").ok());
+  ASSERT_TRUE(pub_sub.RunUntilMessages(1));
+  EXPECT_EQ(pub_sub.messages, (std::vector<Message>{{channel, "moved"}}));
+
+  MoveSlot(*cluster_, slot, owner_index);  // the suite's cluster as it was
+}
+
 }  // namespace
 }  // namespace hubgate::gateway
