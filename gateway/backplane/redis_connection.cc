@@ -162,6 +162,13 @@ void RedisConnection::Enqueue(std::string encoded, Waiting waiting) {
                  options_.max_outgoing_bytes, " bytes)")));
     return;
   }
+  if (waiting_.size() >= options_.max_pending_replies) {
+    FailSoon(std::move(waiting.on_reply),
+             absl::ResourceExhaustedError(absl::StrCat(
+                 options_.max_pending_replies, " commands to Redis node ", address_,
+                 " are already awaiting their replies")));
+    return;
+  }
   queued_ += encoded;
   waiting_.push_back(std::move(waiting));
   StartWrite();

@@ -28,6 +28,8 @@ struct RedisConnectionOptions {
   std::chrono::milliseconds reply_timeout{5000};
   // Encoded commands not yet written to the socket; a command past it fails (ResourceExhausted).
   size_t max_outgoing_bytes = 16 << 20;
+  // Commands sent and awaiting their reply; a command past it fails (ResourceExhausted).
+  size_t max_pending_replies = 100000;
   // Bytes held for one unfinished reply; a server sending more is dropped.
   size_t max_reply_bytes = 64 << 20;
 };
@@ -61,7 +63,7 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   void Connect(StatusCallback done);
 
   // Queues one command; on_reply gets its reply (an error reply is a reply, not a status), or
-  // Unavailable when the connection is not open or is lost, or ResourceExhausted past the bound.
+  // Unavailable when the connection is not open or is lost, or ResourceExhausted past a bound.
   void Send(std::span<const std::string_view> args, ReplyCallback on_reply);
   void Send(std::initializer_list<std::string_view> args, ReplyCallback on_reply);
   // A SUBSCRIBE/SSUBSCRIBE/UNSUBSCRIBE/SUNSUBSCRIBE for one channel: on_reply gets the

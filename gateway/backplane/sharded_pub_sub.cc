@@ -90,6 +90,7 @@ RedisConnectionOptions ShardedPubSub::ConnectionOptions() const {
   connection.connect_timeout = options_.connect_timeout;
   connection.reply_timeout = options_.reply_timeout;
   connection.max_outgoing_bytes = options_.max_outgoing_bytes;
+  connection.max_pending_replies = options_.max_pending_replies;
   connection.max_reply_bytes = options_.max_reply_bytes;
   return connection;
 }
@@ -287,12 +288,15 @@ void ShardedPubSub::Publish(std::string_view channel, std::string_view payload,
     net::post(io_context_, [done = std::move(done), status]() mutable { done(status); });
     return;
   }
-  PublishTo(*master, std::string(channel), std::string(payload), std::move(done), false, 1);
+  // One copy of the message, shared with the reply callback in case a redirection resends it.
+  auto message = std::make_shared<const OutgoingMessage>(
+      OutgoingMessage{std::string(channel), std::string(payload)});
+  PublishTo(*master, std::move(message), std::move(done), false, 1);
 }
 
-void ShardedPubSub::PublishTo(const RedisNodeAddress& master, std::string channel,
-                              std::string payload, DoneCallback done, bool asking,
-                              int redirects_left) {
+void ShardedPubSub::PublishTo(const RedisNodeAddress& master,
+                              std::shared_ptr<const OutgoingMessage> message, DoneCallback done,
+                              bool asking, int redirects_left) {
   auto it = links_.find(master.ToString());
   if (it == links_.end() || !it->second->up()) {
     absl::Status status = absl::UnavailableError(
@@ -304,8 +308,8 @@ void ShardedPubSub::PublishTo(const RedisNodeAddress& master, std::string channe
   std::weak_ptr<ShardedPubSub> weak = weak_from_this();
   RedisNodeLinkPtr link = it->second;
   link->Publish(
-      channel, payload, asking,
-      [weak, name = link->name(), channel, payload, done = std::move(done),
+      message->channel, message->payload, asking,
+      [weak, name = link->name(), message, done = std::move(done),
        redirects_left](absl::StatusOr<RedisReply> reply) mutable {
         if (!reply.ok()) {
           done(reply.status());
@@ -316,8 +320,12 @@ void ShardedPubSub::PublishTo(const RedisNodeAddress& master, std::string channe
           return;
         }
         auto self = weak.lock();
+        if (!self || self->stopped_) {
+          done(absl::UnavailableError("the Redis backplane was stopped"));
+          return;
+        }
         std::optional<Redirection> redirection = ParseRedirection(*reply);
-        if (!self || self->stopped_ || !redirection || redirects_left == 0) {
+        if (!redirection || redirects_left == 0) {
           done(absl::FailedPreconditionError(
               absl::StrCat("Redis node ", name, " refused SPUBLISH: ", reply->str())));
           return;
@@ -325,8 +333,8 @@ void ShardedPubSub::PublishTo(const RedisNodeAddress& master, std::string channe
         if (!redirection->ask) {
           self->Refresh();  // MOVED: the map is stale
         }
-        self->PublishTo(redirection->target, std::move(channel), std::move(payload),
-                        std::move(done), redirection->ask, redirects_left - 1);
+        self->PublishTo(redirection->target, std::move(message), std::move(done),
+                        redirection->ask, redirects_left - 1);
       });
 }
 

@@ -29,6 +29,7 @@ struct ShardedPubSubOptions {
   std::chrono::milliseconds backoff_initial{100};
   std::chrono::milliseconds backoff_max{5000};
   size_t max_outgoing_bytes = 16 << 20;  // per connection; see RedisConnectionOptions
+  size_t max_pending_replies = 100000;
   size_t max_reply_bytes = 64 << 20;
 };
 
@@ -66,7 +67,8 @@ class ShardedPubSub : public std::enable_shared_from_this<ShardedPubSub> {
 
   // SPUBLISH to the channel's master. done gets OK once Redis accepted it, Unavailable when that
   // master is not connected (at once, naming it) or the connection is lost before the reply,
-  // ResourceExhausted when the outgoing buffer is full, FailedPrecondition for another refusal.
+  // ResourceExhausted when the outgoing buffer or the count of awaited replies is full,
+  // FailedPrecondition for another refusal.
   // One MOVED/ASK redirection is followed.
   void Publish(std::string_view channel, std::string_view payload, DoneCallback done);
   // Adds/removes the channel to/from the set held; the caller counts references.
@@ -95,7 +97,12 @@ class ShardedPubSub : public std::enable_shared_from_this<ShardedPubSub> {
   void Reconcile();
   void SubscribeOn(const RedisNodeLinkPtr& link, const std::string& channel);
   void OnLinkDown(const std::string& name, absl::Status reason);
-  void PublishTo(const RedisNodeAddress& master, std::string channel, std::string payload,
+  struct OutgoingMessage {
+    std::string channel;
+    std::string payload;
+  };
+
+  void PublishTo(const RedisNodeAddress& master, std::shared_ptr<const OutgoingMessage> message,
                  DoneCallback done, bool asking, int redirects_left);
   RedisNodeLinkPtr LinkFor(std::string_view channel) const;
   void ScheduleRetry(absl::Status reason);

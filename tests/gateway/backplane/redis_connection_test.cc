@@ -143,6 +143,24 @@ TEST_F(RedisConnectionTest, CommandsPastTheOutgoingBoundFailWithResourceExhauste
   ASSERT_TRUE(later.ok()) << later.status();
 }
 
+TEST_F(RedisConnectionTest, CommandsPastThePendingReplyBoundFailWithResourceExhausted) {
+  RedisConnectionOptions options = LoopbackOptions(redis_.port());
+  options.max_pending_replies = 2;
+  auto connection = RedisConnection::Create(io_context_, options);
+  ASSERT_TRUE(ConnectNow(io_context_, *connection).ok());
+  std::vector<std::string> outcomes;
+  for (int i = 0; i < 3; ++i) {
+    connection->Send({"PING"}, [&](absl::StatusOr<RedisReply> reply) {
+      outcomes.push_back(reply.ok() ? reply->DebugString() : reply.status().ToString());
+    });
+  }
+  ASSERT_TRUE(RunUntil(io_context_, [&] { return outcomes.size() == 3; }));
+  // The refusal is posted at once, so it comes before the replies.
+  EXPECT_EQ(outcomes[0].substr(0, 18), "RESOURCE_EXHAUSTED") << outcomes[0];
+  EXPECT_EQ(outcomes[1], "+PONG");
+  EXPECT_EQ(outcomes[2], "+PONG");
+}
+
 TEST(RedisConnectionAuthTest, AuthenticatesWithThePasswordAndRefusesAWrongOne) {
   net::io_context io_context;
   RedisServerProcess redis({"--requirepass", "s3cret"});
