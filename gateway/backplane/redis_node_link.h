@@ -34,6 +34,8 @@ class RedisNodeLink : public std::enable_shared_from_this<RedisNodeLink> {
   void Connect(absl::AnyInvocable<void()> on_up);
   // Closes both connections without firing on_down; pending replies fail with Unavailable.
   void Close();
+  // Closes both connections and fires on_down with reason (once, unless already closed).
+  void Drop(absl::Status reason) { Down(std::move(reason)); }
 
   bool up() const { return up_; }
   const RedisNodeAddress& address() const { return address_; }

@@ -236,12 +236,17 @@ void ShardedPubSub::SubscribeOn(const RedisNodeLinkPtr& link, const std::string&
     if (!self || !link || self->stopped_ || !reply.ok() || !reply->is_error()) {
       return;  // confirmed, or the link went down (it re-subscribes when back)
     }
-    // Refused: most likely MOVED (a stale map). Forget it here and re-place it after a refresh;
-    // any other refusal is retried at the next refresh too.
-    link->Forget(channel);
-    if (self->options_.cluster) {
+    if (ParseRedirection(*reply)) {
+      // A stale map: forget it here and re-place it after a refresh.
+      link->Forget(channel);
       self->Refresh();
+      return;
     }
+    // Any other refusal (an ACL without this channel, a server without sharded pub/sub) means
+    // messages would be lost without a word: the link goes down with the reason, which the
+    // state callback reports, and the reconnect retries with backoff.
+    link->Drop(absl::FailedPreconditionError(absl::StrCat(
+        "Redis node ", link->name(), " refused SSUBSCRIBE ", channel, ": ", reply->str())));
   });
 }
 

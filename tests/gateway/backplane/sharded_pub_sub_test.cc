@@ -162,6 +162,35 @@ TEST_F(ShardedPubSubTest, AuthenticatesWithThePassword) {
   EXPECT_NE(refused.states[0].second.message().find("AUTH"), std::string::npos);
 }
 
+TEST_F(ShardedPubSubTest, AnAclUserAuthenticatesAndARefusedChannelIsReportedNotIgnored) {
+  // redis-server joins the words after an option into one config line.
+  RedisServerProcess guarded({"--user", "default", "off", "--user", "gateway", "on", ">pw", "~*",
+                              "&allowed:*", "+@all"});
+  ASSERT_TRUE(guarded.Start());
+  ShardedPubSubOptions options = SingleOptions(guarded);
+  options.user = "gateway";
+  options.password = "pw";
+  PubSubRecorder pub_sub(io_context_, options);
+  pub_sub->Subscribe("allowed:1");
+  pub_sub->Start();
+  ASSERT_TRUE(pub_sub.Settle());
+  EXPECT_TRUE(pub_sub.PublishNow("allowed:1", "in").ok());
+  ASSERT_TRUE(pub_sub.RunUntilMessages(1));
+
+  pub_sub->Subscribe("forbidden:1");
+  ASSERT_TRUE(RunUntil(io_context_, [&] { return !pub_sub->connected(); }));
+  const absl::Status& reason = pub_sub.states.back().second;
+  EXPECT_EQ(reason.code(), absl::StatusCode::kFailedPrecondition) << reason;
+  EXPECT_NE(reason.message().find("refused SSUBSCRIBE forbidden:1"), std::string::npos) << reason;
+  EXPECT_NE(reason.message().find("NOPERM"), std::string::npos) << reason;
+
+  pub_sub->Unsubscribe("forbidden:1");  // the retry then succeeds
+  ASSERT_TRUE(pub_sub.Settle());
+  EXPECT_TRUE(pub_sub.PublishNow("allowed:1", "again").ok());
+  ASSERT_TRUE(pub_sub.RunUntilMessages(2));
+  EXPECT_EQ(pub_sub.messages.back(), (Message{"allowed:1", "again"}));
+}
+
 TEST(ShardedPubSubOptionsTest, RefusesBadAddressesAndBackoff) {
   net::io_context io_context;
   ShardedPubSubOptions options;
