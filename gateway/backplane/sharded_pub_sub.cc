@@ -5,34 +5,13 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "gateway/backplane/cluster_slot_map_loader.h"
+#include "gateway/backplane/redis_redirection.h"
 #include "gateway/backplane/redis_slot.h"
 #include "hubcore/check.h"
 
 namespace hubgate::gateway {
 namespace {
-
-// A MOVED or ASK error reply: "MOVED 3999 127.0.0.1:6381".
-struct Redirection {
-  bool ask = false;
-  RedisNodeAddress target;
-};
-
-std::optional<Redirection> ParseRedirection(const RedisReply& reply) {
-  if (!reply.is_error()) {
-    return std::nullopt;
-  }
-  std::vector<std::string> parts = absl::StrSplit(reply.str(), ' ', absl::SkipEmpty());
-  if (parts.size() != 3 || (parts[0] != "MOVED" && parts[0] != "ASK")) {
-    return std::nullopt;
-  }
-  absl::StatusOr<RedisNodeAddress> target = ParseRedisNodeAddress(parts[2]);
-  if (!target.ok()) {
-    return std::nullopt;
-  }
-  return Redirection{parts[0] == "ASK", *target};
-}
 
 // abseil here is built with its own string_view; its hash sets look up by that one.
 absl::string_view AbslView(std::string_view text) { return {text.data(), text.size()}; }
@@ -236,7 +215,7 @@ void ShardedPubSub::SubscribeOn(const RedisNodeLinkPtr& link, const std::string&
     if (!self || !link || self->stopped_ || !reply.ok() || !reply->is_error()) {
       return;  // confirmed, or the link went down (it re-subscribes when back)
     }
-    if (ParseRedirection(*reply)) {
+    if (ParseRedisRedirection(*reply)) {
       // A stale map: forget it here and re-place it after a refresh.
       link->Forget(channel);
       self->Refresh();
@@ -329,7 +308,7 @@ void ShardedPubSub::PublishTo(const RedisNodeAddress& master,
           done(absl::UnavailableError("the Redis backplane was stopped"));
           return;
         }
-        std::optional<Redirection> redirection = ParseRedirection(*reply);
+        std::optional<RedisRedirection> redirection = ParseRedisRedirection(*reply);
         if (!redirection || redirects_left == 0) {
           done(absl::FailedPreconditionError(
               absl::StrCat("Redis node ", name, " refused SPUBLISH: ", reply->str())));
@@ -375,22 +354,36 @@ void ShardedPubSub::ScheduleRetry(absl::Status reason) {
 
 void ShardedPubSub::UpdateState() {
   bool now_connected = !map_.empty();
+  std::string waiting_for;  // a master whose links are not up yet
   for (const RedisNodeAddress& master : map_.masters()) {
     auto it = links_.find(master.ToString());
-    now_connected = now_connected && it != links_.end() && it->second->up();
+    if (it == links_.end() || !it->second->up()) {
+      now_connected = false;
+      waiting_for = master.ToString();
+    }
   }
   if (now_connected) {
     backoff_ = options_.backoff_initial;
     last_failure_ = absl::OkStatus();
   }
-  if (stopped_ || (now_connected == connected_ && state_reported_) ||
-      (!now_connected && !attempt_failed_)) {
+  // Before the first outcome, "not connected yet" is no news; a failure or success is.
+  bool first_outcome_pending = !state_reported_ && !now_connected && !attempt_failed_;
+  if (stopped_ || first_outcome_pending || (now_connected == connected_ && state_reported_)) {
     return;
   }
   connected_ = now_connected;
   state_reported_ = true;
-  if (on_state_) {
-    on_state_(connected_, connected_ ? absl::OkStatus() : last_failure_);
+  if (!on_state_) {
+    return;
+  }
+  if (connected_) {
+    on_state_(true, absl::OkStatus());
+  } else if (!last_failure_.ok()) {
+    on_state_(false, last_failure_);
+  } else {
+    // No failure: a map change named a master not connected yet.
+    on_state_(false, absl::UnavailableError(
+                         absl::StrCat("connecting to Redis node ", waiting_for)));
   }
 }
 
