@@ -69,30 +69,31 @@ void RedisConnection::Connect(StatusCallback done) {
       options_.host, std::to_string(options_.port),
       [self, done = std::move(done)](error_code ec, tcp::resolver::results_type results) mutable {
         if (ec || self->state_ != State::kConnecting) {
-          self->connect_timer_.cancel();
-          self->Fail(absl::UnavailableError(absl::StrCat("cannot resolve Redis node ",
-                                                         self->address_, ": ", ec.message())),
-                     false);
-          done(absl::UnavailableError(absl::StrCat("cannot resolve Redis node ", self->address_)));
+          self->FailConnect("cannot resolve", ec, std::move(done));
           return;
         }
         net::async_connect(
             self->socket_, results,
             [self, done = std::move(done)](error_code ec, const tcp::endpoint&) mutable {
-              bool timed_out =
-                  self->connect_timer_.expiry() <= net::steady_timer::clock_type::now();
               if (ec || self->state_ != State::kConnecting) {
-                self->connect_timer_.cancel();
-                absl::Status status = absl::UnavailableError(absl::StrCat(
-                    "cannot connect to Redis node ", self->address_, ": ",
-                    timed_out ? std::string("timed out") : ec.message()));
-                self->Fail(status, false);
-                done(status);
+                self->FailConnect("cannot connect to", ec, std::move(done));
                 return;
               }
               self->OnConnected(std::move(done));
             });
       });
+}
+
+void RedisConnection::FailConnect(std::string_view what, error_code ec, StatusCallback done) {
+  bool timed_out = connect_timer_.expiry() <= net::steady_timer::clock_type::now();
+  std::string why = state_ == State::kClosed ? "closed"
+                    : timed_out              ? "timed out"
+                                             : ec.message();
+  absl::Status status = absl::UnavailableError(
+      absl::StrCat(std::string(what), " Redis node ", address_, ": ", why));
+  connect_timer_.cancel();
+  Fail(status, false);
+  done(std::move(status));
 }
 
 void RedisConnection::OnConnected(StatusCallback done) {

@@ -90,6 +90,7 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   };
 
   void OnConnected(StatusCallback done);
+  void FailConnect(std::string_view what, error_code ec, StatusCallback done);
   void Enqueue(std::string encoded, Waiting waiting);
   void StartWrite();
   void ArmReplyWatchdog();

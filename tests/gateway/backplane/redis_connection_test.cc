@@ -197,6 +197,17 @@ TEST(RedisConnectionRefusedTest, ConnectToAClosedPortIsUnavailable) {
   EXPECT_NE(status.message().find("cannot connect"), std::string_view::npos) << status;
 }
 
+TEST_F(RedisConnectionTest, CloseDuringConnectReportsClosed) {
+  auto connection = RedisConnection::Create(io_context_, LoopbackOptions(redis_.port()));
+  std::optional<absl::Status> outcome;
+  connection->Connect([&](absl::Status status) { outcome = status; });
+  connection->Close();
+  ASSERT_TRUE(RunUntil(io_context_, [&] { return outcome.has_value(); }));
+  EXPECT_EQ(outcome->code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(outcome->message().find("closed"), std::string_view::npos) << *outcome;
+  EXPECT_FALSE(connection->is_open());
+}
+
 // A plain TCP server that answers with junk: the client reports a protocol error and closes.
 TEST(RedisConnectionGarbageTest, ANonRedisServerGivesAClearErrorNotACrash) {
   net::io_context io_context;
