@@ -22,7 +22,7 @@ struct GatewayServer::Impl {
   explicit Impl(GatewayConfig config_in)
       : config(std::move(config_in)),
         workers(static_cast<uint32_t>(config.workers)),
-        context{config, workers, registry, metrics, nullptr, nullptr, {}},
+        context{config, workers, registry, metrics, nullptr, nullptr, {}, {}},
         publisher(workers, HubNames(config), &metrics),
         sweep_timer(workers.at(0).io_context()) {}
 

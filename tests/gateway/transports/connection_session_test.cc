@@ -160,7 +160,7 @@ class ConnectionSessionTest : public ::testing::Test {
   ConnectionRegistry registry_;
   Metrics metrics_;
   WorkerPool pool_{1};
-  GatewayContext context_{config_, pool_, registry_, metrics_, nullptr, nullptr, {}};
+  GatewayContext context_{config_, pool_, registry_, metrics_, nullptr, nullptr, {}, {}};
 };
 
 TEST_F(ConnectionSessionTest, RoutedFromTheHandshakeUntilTheNextTurnAfterTheClose) {
@@ -316,7 +316,7 @@ void CloseFromAnotherThread() {
   ConnectionRegistry registry;
   Metrics metrics;
   WorkerPool pool(1);
-  GatewayContext context{config, pool, registry, metrics, nullptr, nullptr, {}};
+  GatewayContext context{config, pool, registry, metrics, nullptr, nullptr, {}, {}};
   pool.Start();
   TestSession session(pool.at(0), context, config.hubs[0]);
   session.CloseTransport();

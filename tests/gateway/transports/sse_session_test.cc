@@ -52,7 +52,7 @@ std::string RunOneConnection(unsigned http_version) {
   ConnectionRegistry registry;
   Metrics metrics;
   WorkerPool pool(1);
-  GatewayContext context{config, pool, registry, metrics, nullptr, nullptr, {}};
+  GatewayContext context{config, pool, registry, metrics, nullptr, nullptr, {}, {}};
   pool.Start();
   Worker& worker = pool.at(0);
 
