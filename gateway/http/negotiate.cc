@@ -63,8 +63,11 @@ absl::StatusOr<std::string> Negotiate::Handle(const hubcore::HubOptions& hub,
   // Version 0 clients use the connection id as the token (as .NET does for them).
   const std::string token = version >= 1 ? NewRandomToken() : connection_id;
   const bool stateful = stateful_requested && hub.stateful_reconnect;
-  ConnectionRegistry::Entry entry{connection_id, hub.name, worker, now + hub.disconnect_timeout,
-                                  false};
+  ConnectionRegistry::Entry entry;
+  entry.connection_id = connection_id;
+  entry.hub = hub.name;
+  entry.worker = worker;
+  entry.connect_deadline = now + hub.disconnect_timeout;
   entry.stateful = stateful;
   entry.user_id = std::move(caller.user_id);
   entry.client_address = std::move(caller.client_address);
