@@ -78,7 +78,8 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> BackendCredentials(
   PemSourceSet sources{setting,
                        {absl::StrCat(setting, ".cert_file"), tls.cert_file},
                        {absl::StrCat(setting, ".key_file"), tls.key_file},
-                       {absl::StrCat(setting, ".ca_file"), tls.ca_file}};
+                       {absl::StrCat(setting, ".ca_file"), tls.ca_file},
+                       absl::StrCat("backend:", hub.name)};
   absl::StatusOr<MirroredPemPaths> mirrored = PemMirrorRegistry::Instance().Mirror(sources);
   if (!mirrored.ok()) return mirrored.status();
   auto files = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(

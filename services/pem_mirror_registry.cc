@@ -44,7 +44,7 @@ absl::StatusOr<MirroredPemPaths> PemMirrorRegistry::Mirror(const PemSourceSet& s
   absl::MutexLock lock(&mutex_);
   for (const std::unique_ptr<ValidatedPemMirror>& mirror : mirrors_) {
     if (mirror->sources() == sources) {
-      mirror->Refresh();
+      Refresh(*mirror);
       return PathsOf(*mirror);
     }
   }
@@ -61,9 +61,22 @@ void PemMirrorRegistry::RefreshUntilStopped() {
   absl::MutexLock lock(&mutex_);
   while (!mutex_.AwaitWithTimeout(absl::Condition(&stopping_), absl::FromChrono(interval_))) {
     for (const std::unique_ptr<ValidatedPemMirror>& mirror : mirrors_) {
-      mirror->Refresh();
+      Refresh(*mirror);
     }
   }
+}
+
+void PemMirrorRegistry::SetReloadObserver(PemReloadObserver observer) {
+  absl::MutexLock lock(&mutex_);
+  observer_ = std::move(observer);
+}
+
+void PemMirrorRegistry::Refresh(ValidatedPemMirror& mirror) {
+  const ValidatedPemMirror::RefreshResult result = mirror.Refresh();
+  if (result == ValidatedPemMirror::RefreshResult::kUnchanged || observer_ == nullptr) {
+    return;
+  }
+  observer_(mirror.sources().listener, result == ValidatedPemMirror::RefreshResult::kPublished);
 }
 
 }  // namespace hubgate::services

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -12,6 +14,11 @@
 #include "services/validated_pem_mirror.h"
 
 namespace hubgate::services {
+
+// Told about every changed set a refresh round read: `listener` is PemSourceSet::listener,
+// `reloaded` false when the set was refused (the previous one stays). The gateway counts them
+// in hubgate_tls_certificate_reloads_total. Called on the registry's thread.
+using PemReloadObserver = std::function<void(std::string_view listener, bool reloaded)>;
 
 // Where gRPC reads a mirrored set (ValidatedPemMirror): empty for an unconfigured file.
 struct MirroredPemPaths {
@@ -40,13 +47,18 @@ class PemMirrorRegistry {
   // when it exists, refreshed now.
   absl::StatusOr<MirroredPemPaths> Mirror(const PemSourceSet& sources);
 
+  // Replaces the observer (nullptr: none); it must outlive the registry or be reset first.
+  void SetReloadObserver(PemReloadObserver observer);
+
  private:
   void RefreshUntilStopped();
+  void Refresh(ValidatedPemMirror& mirror) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const std::string parent_directory_;
   const std::chrono::milliseconds interval_;
   absl::Mutex mutex_;
   std::vector<std::unique_ptr<ValidatedPemMirror>> mirrors_ ABSL_GUARDED_BY(mutex_);
+  PemReloadObserver observer_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };

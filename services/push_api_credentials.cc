@@ -64,7 +64,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PushApiServerCredential
   PemSourceSet sources{"push_api.tls",
                        {"push_api.tls.cert_file", tls.cert_file},
                        {"push_api.tls.key_file", tls.key_file},
-                       {"push_api.tls.client_ca_file", tls.mutual() ? tls.client_ca_file : ""}};
+                       {"push_api.tls.client_ca_file", tls.mutual() ? tls.client_ca_file : ""},
+                       "push_api"};
   absl::StatusOr<MirroredPemPaths> mirrored = PemMirrorRegistry::Instance().Mirror(sources);
   if (!mirrored.ok()) return mirrored.status();
   auto files = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(

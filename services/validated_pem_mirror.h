@@ -19,12 +19,14 @@ struct PemSource {
 };
 
 // The files one gRPC certificate provider reads: an identity (certificate chain and key, both
-// or neither) and a CA bundle (optional). `name` ("push_api.tls") heads the log lines.
+// or neither) and a CA bundle (optional). `name` ("push_api.tls") heads the log lines;
+// `listener` ("push_api", "backend:posts") labels the reload metric.
 struct PemSourceSet {
   std::string name;
   PemSource certificate;
   PemSource key;
   PemSource ca;
+  std::string listener;
 
   friend bool operator==(const PemSourceSet&, const PemSourceSet&) = default;
 };

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "tests/mocks/test_certificates.h"
 
@@ -36,7 +38,8 @@ class PemMirrorRegistryTest : public testing::Test {
     sources_ = {"test.tls",
                 {"test.tls.cert_file", root_ + "/server.pem"},
                 {"test.tls.key_file", root_ + "/server.key"},
-                {"test.tls.ca_file", ""}};
+                {"test.tls.ca_file", ""},
+                "test"};
     Install(first_);
   }
   void TearDown() override { fs::remove_all(root_); }
@@ -68,6 +71,23 @@ TEST_F(PemMirrorRegistryTest, TheSameSetGetsTheSameMirrorRefreshedNow) {
   EXPECT_EQ(again->key, first->key);
   EXPECT_EQ(ReadFile(again->certificate), second_.certificate_pem);
   EXPECT_EQ(ReadFile(again->key), second_.key_pem);
+}
+
+TEST_F(PemMirrorRegistryTest, TheObserverHearsOfEveryChangedSet) {
+  PemMirrorRegistry registry(root_, kNever);
+  std::vector<std::pair<std::string, bool>> heard;
+  registry.SetReloadObserver([&heard](std::string_view listener, bool reloaded) {
+    heard.emplace_back(std::string(listener), reloaded);
+  });
+  ASSERT_TRUE(registry.Mirror(sources_).ok());  // made: not a reload
+  WriteTextFile(sources_.key.path, second_.key_pem);
+  ASSERT_TRUE(registry.Mirror(sources_).ok());  // refused: the previous set stays
+  ASSERT_TRUE(registry.Mirror(sources_).ok());  // the same refused set: not heard again
+  WriteTextFile(sources_.certificate.path, second_.certificate_pem);
+  ASSERT_TRUE(registry.Mirror(sources_).ok());  // reloaded
+  const std::vector<std::pair<std::string, bool>> expected = {{"test", false}, {"test", true}};
+  EXPECT_EQ(heard, expected);
+  registry.SetReloadObserver(nullptr);
 }
 
 TEST_F(PemMirrorRegistryTest, BadFilesAreAnErrorAndNoMirror) {
