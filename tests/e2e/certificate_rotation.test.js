@@ -238,11 +238,21 @@ test('Push API: a bad replacement keeps the previous certificate until a good on
   const thirdPki = makeTestCertificates('hubgate-rotation-third-');
   install(oldPki, dir, 'kept-', ['server.pem', 'server.key']);
   const live = (name) => path.join(dir, `kept-${name}`);
+  // The gateway's $TMPDIR, where it keeps the checked copy that gRPC reads.
+  const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubgate-rotation-tmpdir-'));
   const gw = await startGateway({
     config: { push_api: { tls: { cert_file: live('server.pem'), key_file: live('server.key') } } },
     grpcCredentials: grpc.credentials.createSsl(oldPki.read('ca.pem')),
+    env: { TMPDIR: tmpdir },
   });
+  let stopped = false;
   try {
+    const mirrors = fs.readdirSync(tmpdir);
+    assert.equal(mirrors.length, 1, `one private copy: ${mirrors}`);
+    const mirror = path.join(tmpdir, mirrors[0]);
+    assert.equal(fs.statSync(mirror).mode & 0o777, 0o700);
+    assert.equal(fs.statSync(path.join(mirror, 'current', 'key.pem')).mode & 0o777, 0o600);
+
     // A good rotation first: the previous certificate below is newPki's.
     install(newPki, dir, 'kept-', ['server.pem', 'server.key']);
     await eventually(() => sendOverNewConnection(gw.grpcTarget, newPki),
@@ -272,9 +282,14 @@ test('Push API: a bad replacement keeps the previous certificate until a good on
       { timeoutMs: ROTATION_BOUND_MS, intervalMs: 250, what: 'a client of the third CA' });
     const err = await grpcError(sendOverNewConnection(gw.grpcTarget, newPki));
     assert.equal(err.code, grpc.status.UNAVAILABLE, `${err.code}: ${err.details}`);
-  } finally {
+
     await gw.stop();
+    stopped = true;
+    assert.deepEqual(fs.readdirSync(tmpdir), [], 'the private copy is removed at exit');
+  } finally {
+    if (!stopped) await gw.stop();
     fs.rmSync(thirdPki.dir, { recursive: true, force: true });
+    fs.rmSync(tmpdir, { recursive: true, force: true });
   }
 });
 
