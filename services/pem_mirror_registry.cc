@@ -28,16 +28,18 @@ PemMirrorRegistry& PemMirrorRegistry::Instance() {
 
 PemMirrorRegistry::PemMirrorRegistry(std::string parent_directory,
                                      std::chrono::milliseconds interval)
-    : parent_directory_(std::move(parent_directory)), interval_(interval) {
-  thread_ = std::thread([this] { RefreshUntilStopped(); });
-}
+    : parent_directory_(std::move(parent_directory)), interval_(interval) {}
 
 PemMirrorRegistry::~PemMirrorRegistry() {
+  std::thread thread;
   {
     absl::MutexLock lock(&mutex_);
     stopping_ = true;
+    thread = std::move(thread_);
   }
-  thread_.join();
+  if (thread.joinable()) {
+    thread.join();
+  }
 }
 
 absl::StatusOr<MirroredPemPaths> PemMirrorRegistry::Mirror(const PemSourceSet& sources) {
@@ -54,6 +56,10 @@ absl::StatusOr<MirroredPemPaths> PemMirrorRegistry::Mirror(const PemSourceSet& s
     return made.status();
   }
   mirrors_.push_back(*std::move(made));
+  if (!thread_.joinable()) {
+    // Started with the first mirror: a gateway without TLS on its gRPC side has no such thread.
+    thread_ = std::thread([this] { RefreshUntilStopped(); });
+  }
   return PathsOf(*mirrors_.back());
 }
 

@@ -27,11 +27,11 @@ struct MirroredPemPaths {
   std::string ca;
 };
 
-// The process's ValidatedPemMirrors and the one thread that refreshes them all every
-// `interval`. gRPC keeps watching a provider's files for as long as the server or channel
-// lives, beyond the credentials object the callers hold, so a mirror lives until the registry
-// goes (at exit for Instance()). Asking again for the same set returns the same mirror, so the
-// count is bounded by the configuration, not by the calls.
+// The process's ValidatedPemMirrors and the one thread (started with the first mirror) that
+// refreshes them all every `interval`. gRPC keeps watching a provider's files for as long as
+// the server or channel lives, beyond the credentials object the callers hold, so a mirror
+// lives until the registry goes (at exit for Instance()). Asking again for the same set returns
+// the same mirror, so the count is bounded by the configuration, not by the calls.
 class PemMirrorRegistry {
  public:
   // Mirrors in a private directory under $TMPDIR (or /tmp), refreshed every
@@ -60,7 +60,7 @@ class PemMirrorRegistry {
   std::vector<std::unique_ptr<ValidatedPemMirror>> mirrors_ ABSL_GUARDED_BY(mutex_);
   PemReloadObserver observer_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
-  std::thread thread_;
+  std::thread thread_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace hubgate::services
