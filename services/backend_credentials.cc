@@ -12,6 +12,7 @@
 #include "grpcpp/security/tls_credentials_options.h"
 #include "services/certificate_files.h"
 #include "services/pem_check.h"
+#include "services/pem_mirror_registry.h"
 
 namespace hubgate::services {
 namespace {
@@ -54,7 +55,7 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> BackendCredentials(
     return absl::InvalidArgumentError(absl::StrCat(
         "hub '", hub.name, "': backend_tls.cert_file and backend_tls.key_file go together"));
   }
-  // Read here only to stop the start with an error naming the file; gRPC reads them itself.
+  // Checked here so that the start stops with an error naming the file.
   absl::StatusOr<std::string> ca = ReadPemFile(hub.name, "ca_file", tls.ca_file);
   if (!ca.ok()) return ca.status();
   absl::Status check = Named(hub.name, "ca_file", tls.ca_file, CheckCertificates(*ca));
@@ -72,8 +73,17 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> BackendCredentials(
     check = Named(hub.name, "key_file", tls.key_file, CheckKeyMatchesCertificate(*key, *cert));
     if (!check.ok()) return check;
   }
+  // gRPC watches a copy that only ever holds a checked set: a bad replacement keeps the old one.
+  const std::string setting = absl::StrCat("hub '", hub.name, "': backend_tls");
+  PemSourceSet sources{setting,
+                       {absl::StrCat(setting, ".cert_file"), tls.cert_file},
+                       {absl::StrCat(setting, ".key_file"), tls.key_file},
+                       {absl::StrCat(setting, ".ca_file"), tls.ca_file},
+                       absl::StrCat("backend:", hub.name)};
+  absl::StatusOr<MirroredPemPaths> mirrored = PemMirrorRegistry::Instance().Mirror(sources);
+  if (!mirrored.ok()) return mirrored.status();
   auto files = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-      tls.key_file, tls.cert_file, tls.ca_file,
+      mirrored->key, mirrored->certificate, mirrored->ca,
       static_cast<unsigned int>(kCertificateFileCheckInterval.count()));
   grpc::experimental::TlsChannelCredentialsOptions options;
   options.set_certificate_provider(files);

@@ -6,10 +6,11 @@
 
 namespace hubgate::services {
 
-// Start-up checks of the PEM files that gRPC then watches (services/certificate_files.h): gRPC
-// only logs a file it cannot load and then fails every handshake, so a bad file is caught here,
-// before the listener or channel exists. Parsing is OpenSSL's. The messages name no file: the
-// callers add the configuration key and the path.
+// Checks of the PEM files that gRPC then watches, at start-up and on every change
+// (services/validated_pem_mirror.h): gRPC only logs a file it cannot load and then fails every
+// handshake, so a bad file is caught here, before the listener or channel exists or before
+// gRPC sees it. Parsing is OpenSSL's. The messages name no file: the callers add the
+// configuration key and the path.
 
 // At least one certificate, and every PEM block a certificate ("holds no valid certificate").
 absl::Status CheckCertificates(std::string_view pem);

@@ -10,6 +10,7 @@
 #include "grpcpp/security/tls_credentials_options.h"
 #include "services/certificate_files.h"
 #include "services/pem_check.h"
+#include "services/pem_mirror_registry.h"
 
 namespace hubgate::services {
 namespace {
@@ -42,7 +43,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PushApiServerCredential
   if (!tls.enabled()) {
     return grpc::InsecureServerCredentials();
   }
-  // Read here only to stop the start with an error naming the file; gRPC reads them itself.
+  // Checked here so that the start stops with an error naming the file.
   absl::StatusOr<std::string> cert = ReadPem("cert_file", tls.cert_file);
   if (!cert.ok()) return cert.status();
   absl::Status check = Named("cert_file", tls.cert_file, CheckCertificates(*cert));
@@ -59,8 +60,16 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PushApiServerCredential
     check = Named("client_ca_file", tls.client_ca_file, CheckCertificates(*ca));
     if (!check.ok()) return check;
   }
+  // gRPC watches a copy that only ever holds a checked set: a bad replacement keeps the old one.
+  PemSourceSet sources{"push_api.tls",
+                       {"push_api.tls.cert_file", tls.cert_file},
+                       {"push_api.tls.key_file", tls.key_file},
+                       {"push_api.tls.client_ca_file", tls.mutual() ? tls.client_ca_file : ""},
+                       "push_api"};
+  absl::StatusOr<MirroredPemPaths> mirrored = PemMirrorRegistry::Instance().Mirror(sources);
+  if (!mirrored.ok()) return mirrored.status();
   auto files = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-      tls.key_file, tls.cert_file, tls.mutual() ? tls.client_ca_file : std::string(),
+      mirrored->key, mirrored->certificate, mirrored->ca,
       static_cast<unsigned int>(kCertificateFileCheckInterval.count()));
   grpc::experimental::TlsServerCredentialsOptions options(files);
   options.watch_identity_key_cert_pairs();

@@ -5,6 +5,9 @@
 // connections in under the new CA while connections opened before keep working.
 // The reload itself is not observable from outside, so the first success under the new CA is
 // awaited with a bounded retry (eventually); everything else waits on events.
+// Hardening: gRPC watches a private copy that only ever holds a checked set, so a bad
+// replacement (garbage, a certificate whose key is not written yet) keeps the previous
+// certificate in use and is logged once.
 
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
@@ -12,15 +15,21 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { after, before } = require('node:test');
-const { grpc, startGateway, createPushClient, test, GATEWAY_BIN } = require('./lib/gateway');
+const protoLoader = require('@grpc/proto-loader');
+const {
+  grpc, startGateway, createPushClient, test, GATEWAY_BIN, PROTO_FILE, REPO_ROOT,
+} = require('./lib/gateway');
 const { connect, waitFor, stopAll } = require('./lib/clients');
 const { startTestBackend } = require('./lib/test_backend');
 const { waitForDescription, eventually } = require('./lib/hub_handler');
 const { makeTestCertificates } = require('./lib/certificates');
 
-// The gateway checks the files every 2 s (services/certificate_files.h); generous for a
-// loaded CI host, still a bound.
+// The gateway checks the files every second and gRPC its checked copy every second
+// (services/certificate_files.h); generous for a loaded CI host, still a bound.
 const ROTATION_BOUND_MS = 30000;
+// How long a refused replacement is watched for handshakes that still succeed: a few rounds of
+// both checks.
+const KEPT_WINDOW_MS = 4000;
 
 let oldPki; // the CA and certificates the gateway starts with
 let newPki; // an unrelated CA and certificates that replace them
@@ -64,6 +73,55 @@ async function grpcError(promise) {
 function mtlsCredentials(caPki, clientPki) {
   return grpc.credentials.createSsl(caPki.read('ca.pem'), clientPki.read('client.key'),
     clientPki.read('client.pem'));
+}
+
+let pushService;
+/**
+ * One Push.Send over a connection of its own (a local subchannel pool: grpc-js would otherwise
+ * reuse a connection of the same target and credentials), i.e. a new TLS handshake that trusts
+ * `caPki`'s CA only.
+ */
+async function sendOverNewConnection(target, caPki) {
+  if (!pushService) {
+    const definition = protoLoader.loadSync(PROTO_FILE, {
+      keepCase: false, longs: String, enums: String, defaults: true, oneofs: true,
+      includeDirs: [path.join(REPO_ROOT, 'proto')],
+    });
+    pushService = grpc.loadPackageDefinition(definition).hubgate.v1.Push;
+  }
+  const client = new pushService(target, grpc.credentials.createSsl(caPki.read('ca.pem')),
+    { 'grpc.use_local_subchannel_pool': 1 });
+  try {
+    await new Promise((resolve, reject) => {
+      client.Send({ hub: 'posts', method: 'Note', all: {} }, { deadline: Date.now() + 3000 },
+        (err, response) => (err ? reject(err) : resolve(response)));
+    });
+  } finally {
+    client.close();
+  }
+}
+
+/** New handshakes under `caPki` keep succeeding for KEPT_WINDOW_MS (one every 500 ms). */
+async function assertKeptServing(target, caPki, what) {
+  const until = Date.now() + KEPT_WINDOW_MS;
+  let rounds = 0;
+  while (Date.now() < until) {
+    try {
+      await sendOverNewConnection(target, caPki);
+    } catch (err) {
+      assert.fail(`${what}: a new connection failed after ${rounds} successes: ${err.message}`);
+    }
+    rounds += 1;
+    // Spreads the handshakes over the window; nothing to wait for: the absence of a change
+    // is what is checked.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  assert.ok(rounds >= 3, `${what}: only ${rounds} handshakes in ${KEPT_WINDOW_MS} ms`);
+}
+
+/** How many lines of the gateway's output match `re`. */
+function countLines(gw, re) {
+  return gw.logs().split('\n').filter((line) => re.test(line)).length;
 }
 
 /** Sends to hub `hub` and expects `conn` (connected to that hub) to receive it. */
@@ -169,6 +227,107 @@ test('backend: a replaced backend_tls.ca_file is trusted without a restart', asy
     assert.ok(late.connectionId);
     // A connection made before the rotation reaches the new backend too.
     assert.equal(await early.invoke('Echo', 'again'), 'again');
+  } finally {
+    await stopAll(open);
+    await gw.stop();
+    await backend.stop();
+  }
+});
+
+test('Push API: a bad replacement keeps the previous certificate until a good one', async () => {
+  const thirdPki = makeTestCertificates('hubgate-rotation-third-');
+  install(oldPki, dir, 'kept-', ['server.pem', 'server.key']);
+  const live = (name) => path.join(dir, `kept-${name}`);
+  // The gateway's $TMPDIR, where it keeps the checked copy that gRPC reads.
+  const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubgate-rotation-tmpdir-'));
+  const gw = await startGateway({
+    config: { push_api: { tls: { cert_file: live('server.pem'), key_file: live('server.key') } } },
+    grpcCredentials: grpc.credentials.createSsl(oldPki.read('ca.pem')),
+    env: { TMPDIR: tmpdir },
+  });
+  let stopped = false;
+  try {
+    const mirrors = fs.readdirSync(tmpdir);
+    assert.equal(mirrors.length, 1, `one private copy: ${mirrors}`);
+    const mirror = path.join(tmpdir, mirrors[0]);
+    assert.equal(fs.statSync(mirror).mode & 0o777, 0o700);
+    assert.equal(fs.statSync(path.join(mirror, 'current', 'key.pem')).mode & 0o777, 0o600);
+
+    // A good rotation first: the previous certificate below is newPki's.
+    install(newPki, dir, 'kept-', ['server.pem', 'server.key']);
+    await eventually(() => sendOverNewConnection(gw.grpcTarget, newPki),
+      { timeoutMs: ROTATION_BOUND_MS, intervalMs: 250, what: 'a client of the new CA' });
+
+    // Garbage in place of the certificate.
+    fs.writeFileSync(`${live('server.pem')}.tmp`, 'not a certificate\n');
+    fs.renameSync(`${live('server.pem')}.tmp`, live('server.pem'));
+    const garbage = new RegExp(`certificates not reloaded.*push_api\\.tls\\.cert_file: ${
+      live('server.pem').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} holds no valid certificate`);
+    await gw.waitForLog(garbage, ROTATION_BOUND_MS);
+    await assertKeptServing(gw.grpcTarget, newPki, 'after a garbage certificate');
+    assert.equal(countLines(gw, garbage), 1, 'the refused certificate is logged once');
+
+    // A valid certificate whose key has not been written yet.
+    install(thirdPki, dir, 'kept-', ['server.pem']);
+    const keyless = /certificates not reloaded.*push_api\.tls\.key_file: .* does not belong/;
+    await gw.waitForLog(keyless, ROTATION_BOUND_MS);
+    await assertKeptServing(gw.grpcTarget, newPki, 'after a certificate without its key');
+    assert.equal(countLines(gw, keyless), 1, 'the refused pair is logged once');
+    assert.ok(!/Reading file .* failed|Unable to get latest/.test(gw.logs()),
+      'gRPC never read a bad or missing file');
+
+    // Its key arrives: the set is complete and taken.
+    install(thirdPki, dir, 'kept-', ['server.key']);
+    await eventually(() => sendOverNewConnection(gw.grpcTarget, thirdPki),
+      { timeoutMs: ROTATION_BOUND_MS, intervalMs: 250, what: 'a client of the third CA' });
+    const err = await grpcError(sendOverNewConnection(gw.grpcTarget, newPki));
+    assert.equal(err.code, grpc.status.UNAVAILABLE, `${err.code}: ${err.details}`);
+
+    await gw.stop();
+    stopped = true;
+    assert.deepEqual(fs.readdirSync(tmpdir), [], 'the private copy is removed at exit');
+  } finally {
+    if (!stopped) await gw.stop();
+    fs.rmSync(thirdPki.dir, { recursive: true, force: true });
+    fs.rmSync(tmpdir, { recursive: true, force: true });
+  }
+});
+
+test('backend: a deleted backend_tls.ca_file keeps the previous CA in use', async () => {
+  install(oldPki, dir, 'kept-backend-', ['ca.pem']);
+  const caFile = path.join(dir, 'kept-backend-ca.pem');
+  const backend = await startTestBackend({
+    tls: { key: oldPki.read('server.key'), cert: oldPki.read('server.pem') },
+  });
+  const gw = await startGateway({
+    config: {
+      hubs: [{
+        name: 'kept', path: '/hubs/kept', backend_target: backend.target,
+        backend_tls: { ca_file: caFile },
+      }],
+    },
+  });
+  const open = [];
+  try {
+    await waitForDescription(gw, 'kept');
+    fs.rmSync(caFile);
+    const deleted =
+      /hub 'kept': backend_tls: certificates not reloaded.*ca_file: .* cannot be read/;
+    await gw.waitForLog(deleted, ROTATION_BOUND_MS);
+    // A new connection to the backend (it restarts on the same port) still trusts the old CA.
+    await backend.stop();
+    await backend.start();
+    const conn = await eventually(
+      async () => {
+        const c = await connect(gw.hubUrl('/hubs/kept'));
+        open.push(c);
+        assert.equal(await c.invoke('Echo', 'old CA kept'), 'old CA kept');
+        return c;
+      },
+      { timeoutMs: ROTATION_BOUND_MS, intervalMs: 250, what: 'the backend under the kept CA' },
+    );
+    assert.ok(conn.connectionId);
+    assert.equal(countLines(gw, deleted), 1, 'the missing file is logged once');
   } finally {
     await stopAll(open);
     await gw.stop();
