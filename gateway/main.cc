@@ -24,6 +24,7 @@
 #include "gateway/ops/push_api_config.h"
 #include "services/grpc_hub_backend.h"
 #include "services/grpc_server.h"
+#include "services/pem_mirror_registry.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, config, "", "YAML configuration file (default: built-in, one hub 'posts')");
@@ -184,6 +185,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   hubgate::gateway::Metrics& metrics = (*gateway)->metrics();
+  // Certificate reloads of the Push API listener and the backends' channels, counted as the
+  // HTTP listeners' are (services/pem_mirror_registry.h).
+  hubgate::services::PemMirrorRegistry::Instance().SetReloadObserver(
+      [&metrics](std::string_view listener, bool reloaded) {
+        metrics.TlsCertificateReload(listener, reloaded ? "reloaded" : "failed");
+      });
   auto grpc = hubgate::services::GrpcServer::Start(
       grpc_listen, (*gateway)->publisher(), push_api,
       [&metrics](std::string_view reason, std::string_view operation) {

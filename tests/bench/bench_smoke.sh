@@ -23,6 +23,8 @@ http:
   listen: "127.0.0.1:0"
 grpc:
   listen: "127.0.0.1:0"
+admin:
+  listen: "127.0.0.1:0"   # never the default 9090: other tests may hold it
 log:
   level: warn
 hubs:
