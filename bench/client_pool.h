@@ -10,8 +10,9 @@
 namespace hubgate::bench {
 
 // SignalR clients (JSON or MessagePack hub protocol), or raw WebSocket subscribers (nginx-nchan),
-// over Boost.Beast WebSockets, spread over `threads` threads that each run their own io_context. Asio and Beast stay out of this header
-// (pimpl: client_pool_internal.h, client_connection.h).
+// over Boost.Beast WebSockets, spread over `threads` threads that each run their own
+// io_context. Asio and Beast stay out of this header (pimpl: client_pool_internal.h,
+// client_connection.h).
 class ClientPool {
  public:
   struct Options {

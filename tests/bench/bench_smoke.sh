@@ -83,7 +83,8 @@ run 0 --scenario=density --protocol=messagepack --connections=20 --hold_seconds=
 # nginx-nchan: raw WebSocket subscribers on /sub/<channel>, publishes by HTTP POST; the server
 # figures come from its one worker process.
 mkdir -p "$dir/nchan"
-nchan_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+nchan_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0))
+print(s.getsockname()[1])')"
 if ! "$(dirname "$0")/../../bench/nchan_config.sh" "$dir/nchan" "$nchan_port" 1024; then
   echo "skipped the nchan runs: nginx with the nchan module is not installed"
   exit 0
