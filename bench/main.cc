@@ -38,6 +38,7 @@
 #include "bench/proc_stats.h"
 #include "bench/push_load.h"
 #include "bench/report.h"
+#include "bench/source_addresses.h"
 
 ABSL_FLAG(std::string, scenario, "fanout", "fanout | targeted | density | push_api | invoke");
 ABSL_FLAG(std::string, target, "hubgate",
@@ -54,7 +55,8 @@ ABSL_FLAG(double, rate, 0, "Pushes (or invokes) per second over all channels; 0:
 ABSL_FLAG(int64_t, payload_bytes, 100, "Length of each push's arguments JSON text");
 ABSL_FLAG(int64_t, hold_seconds, -1, "Hold the connections (pinging) this long at the end");
 ABSL_FLAG(int, threads, 2, "Client threads, each with its own io_context");
-ABSL_FLAG(int64_t, gateway_pid, 0, "Gateway process id for RSS and CPU figures (0: none)");
+ABSL_FLAG(int64_t, gateway_pid, 0,
+          "Gateway (--target=nchan: nginx worker) process id for RSS and CPU figures (0: none)");
 ABSL_FLAG(std::string, http, "127.0.0.1:8080", "Gateway HTTP/WebSocket address host:port");
 ABSL_FLAG(std::string, grpc, "127.0.0.1:50051", "Gateway Push API address host:port");
 ABSL_FLAG(std::string, hub, "posts", "Hub name (Push API) ");
@@ -116,35 +118,6 @@ std::optional<Defaults> ScenarioDefaults(const std::string& scenario) {
 }
 
 int64_t Pick(int64_t flag, int64_t fallback) { return flag >= 0 ? flag : fallback; }
-
-// "127.0.0.2-127.0.0.9" or "a,b,c".
-std::optional<std::vector<std::string>> ParseSources(const std::string& text) {
-  std::vector<std::string> out;
-  if (text.empty()) {
-    return out;
-  }
-  std::vector<std::string> range = absl::StrSplit(text, '-');
-  if (range.size() == 2) {
-    const size_t dot_a = range[0].rfind('.');
-    const size_t dot_b = range[1].rfind('.');
-    int first = 0;
-    int last = 0;
-    if (dot_a == std::string::npos || dot_b == std::string::npos ||
-        range[0].substr(0, dot_a) != range[1].substr(0, dot_b) ||
-        !absl::SimpleAtoi(range[0].substr(dot_a + 1), &first) ||
-        !absl::SimpleAtoi(range[1].substr(dot_b + 1), &last) || first > last || last > 255) {
-      return std::nullopt;
-    }
-    for (int i = first; i <= last; ++i) {
-      out.push_back(absl::StrCat(range[0].substr(0, dot_a + 1), i));
-    }
-    return out;
-  }
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    out.emplace_back(part);
-  }
-  return out;
-}
 
 int UsageError(const std::string& message) {
   std::cerr << "error: " << message << "\n";
