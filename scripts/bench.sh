@@ -88,9 +88,15 @@ cleanup() {
 }
 trap cleanup EXIT
 target=hubgate
-if ((nchan)) && ! bench/nchan_config.sh "$work/nchan-check" 1 1 >/dev/null; then
-  echo "bench: the nchan runs are skipped (see above)" >&2
-  nchan=0
+if ((nchan)); then
+  config_status=0
+  bench/nchan_config.sh "$work/nchan-check" 1 1 >/dev/null || config_status=$?
+  if ((config_status == 3)); then
+    echo "bench: the nchan runs are skipped (see above)" >&2
+    nchan=0
+  elif ((config_status != 0)); then
+    exit 1
+  fi
 fi
 
 free_port() {

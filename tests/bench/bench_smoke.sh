@@ -85,10 +85,13 @@ run 0 --scenario=density --protocol=messagepack --connections=20 --hold_seconds=
 mkdir -p "$dir/nchan"
 nchan_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0))
 print(s.getsockname()[1])')"
-if ! "$(dirname "$0")/../../bench/nchan_config.sh" "$dir/nchan" "$nchan_port" 1024; then
+config_status=0
+"$(dirname "$0")/../../bench/nchan_config.sh" "$dir/nchan" "$nchan_port" 1024 || config_status=$?
+if ((config_status == 3)); then
   echo "skipped the nchan runs: nginx with the nchan module is not installed"
   exit 0
 fi
+((config_status == 0)) || { echo "bench/nchan_config.sh failed ($config_status)"; exit 1; }
 nginx -p "$dir/nchan" -c "$dir/nchan/nginx.conf" -g 'daemon off;' >"$dir/nchan/stdout.log" 2>&1 &
 nginx_pid=$!
 nchan_worker=""
