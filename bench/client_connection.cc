@@ -66,9 +66,10 @@ net::awaitable<bool> Connection::Establish() {
   socket.set_option(tcp::no_delay(true), ec);
 
   const std::string host = pool.options.host + ":" + std::to_string(pool.options.port);
-  std::string target = pool.options.hub_path;
+  const bool raw = static_cast<bool>(pool.options.raw_target_of);
+  std::string target = raw ? pool.options.raw_target_of(number_) : pool.options.hub_path;
   std::string connection_id;
-  if (pool.options.negotiate) {
+  if (pool.options.negotiate && !raw) {
     http::request<http::empty_body> request(
         http::verb::post, pool.options.hub_path + "/negotiate?negotiateVersion=1", 11);
     request.set(http::field::host, host);
@@ -97,6 +98,9 @@ net::awaitable<bool> Connection::Establish() {
   if (ec) {
     pool.NoteError("websocket upgrade", ec);
     co_return false;
+  }
+  if (raw) {
+    co_return true;  // a raw subscriber is subscribed once upgraded
   }
   // The handshake request is a text frame in both protocols; with MessagePack the answer and
   // everything after it are binary frames.
@@ -165,6 +169,15 @@ net::awaitable<void> Connection::Run() {
 
 void Connection::OnMessage(std::string_view message) {
   const int64_t now_us = RealtimeMicros();
+  if (worker_.pool.options.raw_target_of) {
+    const int64_t sent_us = ParseRawTimestamp(message);
+    if (sent_us > 0) {
+      CountDelivery(sent_us, now_us);
+    } else {
+      worker_.other_records.Add();
+    }
+    return;
+  }
   auto on_record = [&](const RecordInfo& record) { OnRecord(record, now_us); };
   if (!worker_.pool.options.messagepack) {
     ScanRecords(message, on_record);
@@ -185,10 +198,7 @@ void Connection::OnRecord(const RecordInfo& record, int64_t now_us) {
   switch (record.type) {
     case 1:
       if (record.first_argument > 0) {
-        worker_.deliveries.Add();
-        const int64_t latency = now_us - record.first_argument;
-        worker_.delivery_latencies.push_back(
-            static_cast<uint32_t>(std::clamp<int64_t>(latency, 0, UINT32_MAX)));
+        CountDelivery(record.first_argument, now_us);
       } else {
         worker_.other_records.Add();
       }
@@ -218,6 +228,12 @@ void Connection::OnRecord(const RecordInfo& record, int64_t now_us) {
       worker_.other_records.Add();
       break;
   }
+}
+
+void Connection::CountDelivery(int64_t sent_us, int64_t now_us) {
+  worker_.deliveries.Add();
+  worker_.delivery_latencies.push_back(
+      static_cast<uint32_t>(std::clamp<int64_t>(now_us - sent_us, 0, UINT32_MAX)));
 }
 
 void Connection::StartInvoke() {
@@ -266,6 +282,13 @@ void Connection::DoWrite() {
 }
 
 void Connection::SendPing() {
+  if (worker_.pool.options.raw_target_of) {
+    // A raw subscriber has no protocol ping; a WebSocket ping keeps it as busy as a SignalR
+    // client (the server answers a pong). The flag keeps one ping in flight at a time.
+    writing_ = true;
+    ws_.async_ping({}, [self = shared_from_this()](error_code) { self->writing_ = false; });
+    return;
+  }
   Send(worker_.pool.options.messagepack ? kMessagePackPing : kPing);
 }
 

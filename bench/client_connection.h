@@ -14,8 +14,9 @@ namespace hubgate::bench {
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 
-// One SignalR client connection. Reads run as one coroutine; writes (pings, invocations) use
-// a two-string queue so only one async_write is in flight.
+// One SignalR client connection, or a raw WebSocket subscriber (nginx-nchan). Reads run as one
+// coroutine; writes (pings, invocations) use a two-string queue so only one async_write is in
+// flight.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(Worker& worker, uint64_t number) : worker_(worker), number_(number), ws_(worker.io) {}
@@ -33,6 +34,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   net::awaitable<bool> Establish();
   void OnMessage(std::string_view message);
   void OnRecord(const RecordInfo& record, int64_t now_us);
+  void CountDelivery(int64_t sent_us, int64_t now_us);
   void DoWrite();
 
   Worker& worker_;

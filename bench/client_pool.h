@@ -2,15 +2,17 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace hubgate::bench {
 
-// SignalR clients (JSON or MessagePack hub protocol) over Boost.Beast WebSockets, spread over
-// `threads` threads that each run their own io_context. Asio and Beast stay out of this header
-// (pimpl: client_pool_internal.h, client_connection.h).
+// SignalR clients (JSON or MessagePack hub protocol), or raw WebSocket subscribers (nginx-nchan),
+// over Boost.Beast WebSockets, spread over `threads` threads that each run their own
+// io_context. Asio and Beast stay out of this header (pimpl: client_pool_internal.h,
+// client_connection.h).
 class ClientPool {
  public:
   struct Options {
@@ -27,6 +29,10 @@ class ClientPool {
     bool messagepack = false;  // MessagePack hub protocol instead of JSON
     // MessagePack: invoke_arguments encoded as a msgpack array (JsonArgumentsToMessagePack).
     std::string invoke_arguments_messagepack;
+    // Set: raw WebSocket clients (nginx-nchan) instead of SignalR ones. Connection n (0, 1, ...
+    // over the pool) upgrades to raw_target_of(n), with no negotiate and no hub handshake; each
+    // text message is one delivery ("[<send time in µs>,..."); pings are WebSocket pings.
+    std::function<std::string(uint64_t)> raw_target_of;
   };
 
   // Totals over all threads; safe to read at any time.
@@ -34,7 +40,7 @@ class ClientPool {
     uint64_t connected = 0;
     uint64_t connect_failed = 0;
     uint64_t closed = 0;          // connections that ended after the handshake
-    uint64_t deliveries = 0;      // Invocations carrying a bench timestamp
+    uint64_t deliveries = 0;      // Invocations (raw: messages) carrying a bench timestamp
     uint64_t other_records = 0;   // any other record, pings excluded
     uint64_t server_pings = 0;
     uint64_t close_messages = 0;  // SignalR Close records received

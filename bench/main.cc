@@ -4,9 +4,13 @@
 //   hubgate-bench --scenario=fanout --http=127.0.0.1:8080 --grpc=127.0.0.1:50051
 //                 --gateway_pid=<pid of hubgate>
 //
+//   hubgate-bench --target=nchan --nchan_url=http://127.0.0.1:8081 --gateway_pid=<nginx worker>
+//
 // Scenarios: fanout (N connections in few groups, pushes to the groups), targeted (one group
 // per connection), density (idle connections held with pings; gateway RSS per connection),
 // push_api (unary Send calls per second), invoke (hub method round trips through a backend).
+// --target=nchan drives nginx-nchan the same way for all but invoke: raw WebSocket subscribers
+// on /sub/<channel> (groups are channels, joined by connecting), HTTP POSTs on /pub/<channel>.
 // Prints a table and one line "RESULT {json}". Exit code 0 when every connection was made,
 // every call succeeded and every expected message arrived; 1 otherwise; 2 on usage errors.
 // See docs/performance.md.
@@ -30,11 +34,18 @@
 #include "absl/strings/str_split.h"
 #include "bench/client_pool.h"
 #include "bench/messagepack_codec.h"
+#include "bench/nchan_publish_load.h"
 #include "bench/proc_stats.h"
 #include "bench/push_load.h"
 #include "bench/report.h"
+#include "bench/source_addresses.h"
 
 ABSL_FLAG(std::string, scenario, "fanout", "fanout | targeted | density | push_api | invoke");
+ABSL_FLAG(std::string, target, "hubgate",
+          "hubgate | nchan (nginx-nchan at --nchan_url; --gateway_pid: its worker process)");
+ABSL_FLAG(std::string, nchan_url, "http://127.0.0.1:8081",
+          "--target=nchan: nginx-nchan base URL (subscribers /sub/<channel>, publishes "
+          "/pub/<channel>)");
 ABSL_FLAG(int64_t, connections, -1, "WebSocket connections of this process (-1: scenario default)");
 ABSL_FLAG(int64_t, groups, -1,
           "Groups; connection i joins bench-<i % groups>, push k goes to bench-<k % groups> "
@@ -44,7 +55,8 @@ ABSL_FLAG(double, rate, 0, "Pushes (or invokes) per second over all channels; 0:
 ABSL_FLAG(int64_t, payload_bytes, 100, "Length of each push's arguments JSON text");
 ABSL_FLAG(int64_t, hold_seconds, -1, "Hold the connections (pinging) this long at the end");
 ABSL_FLAG(int, threads, 2, "Client threads, each with its own io_context");
-ABSL_FLAG(int64_t, gateway_pid, 0, "Gateway process id for RSS and CPU figures (0: none)");
+ABSL_FLAG(int64_t, gateway_pid, 0,
+          "Gateway (--target=nchan: nginx worker) process id for RSS and CPU figures (0: none)");
 ABSL_FLAG(std::string, http, "127.0.0.1:8080", "Gateway HTTP/WebSocket address host:port");
 ABSL_FLAG(std::string, grpc, "127.0.0.1:50051", "Gateway Push API address host:port");
 ABSL_FLAG(std::string, hub, "posts", "Hub name (Push API) ");
@@ -107,41 +119,14 @@ std::optional<Defaults> ScenarioDefaults(const std::string& scenario) {
 
 int64_t Pick(int64_t flag, int64_t fallback) { return flag >= 0 ? flag : fallback; }
 
-// "127.0.0.2-127.0.0.9" or "a,b,c".
-std::optional<std::vector<std::string>> ParseSources(const std::string& text) {
-  std::vector<std::string> out;
-  if (text.empty()) {
-    return out;
-  }
-  std::vector<std::string> range = absl::StrSplit(text, '-');
-  if (range.size() == 2) {
-    const size_t dot_a = range[0].rfind('.');
-    const size_t dot_b = range[1].rfind('.');
-    int first = 0;
-    int last = 0;
-    if (dot_a == std::string::npos || dot_b == std::string::npos ||
-        range[0].substr(0, dot_a) != range[1].substr(0, dot_b) ||
-        !absl::SimpleAtoi(range[0].substr(dot_a + 1), &first) ||
-        !absl::SimpleAtoi(range[1].substr(dot_b + 1), &last) || first > last || last > 255) {
-      return std::nullopt;
-    }
-    for (int i = first; i <= last; ++i) {
-      out.push_back(absl::StrCat(range[0].substr(0, dot_a + 1), i));
-    }
-    return out;
-  }
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    out.emplace_back(part);
-  }
-  return out;
-}
-
 int UsageError(const std::string& message) {
   std::cerr << "error: " << message << "\n";
   return 2;
 }
 
 std::string GroupName(uint64_t index) { return absl::StrCat("bench-", index); }
+// nchan's locations take \w+ channel ids (bench/nchan_config.sh).
+std::string ChannelName(uint64_t index) { return absl::StrCat("bench_", index); }
 
 int Run() {
   const std::string scenario = absl::GetFlag(FLAGS_scenario);
@@ -152,6 +137,19 @@ int Run() {
   const std::string protocol = absl::GetFlag(FLAGS_protocol);
   if (protocol != "json" && protocol != "messagepack") {
     return UsageError("--protocol must be json or messagepack");
+  }
+  const std::string target = absl::GetFlag(FLAGS_target);
+  if (target != "hubgate" && target != "nchan") {
+    return UsageError("--target must be hubgate or nchan");
+  }
+  const bool nchan = target == "nchan";
+  const std::optional<NchanAddress> nchan_address =
+      nchan ? ParseNchanUrl(absl::GetFlag(FLAGS_nchan_url)) : std::nullopt;
+  if (nchan && !nchan_address) {
+    return UsageError("--nchan_url must be http://<IP address>:<port>");
+  }
+  if (nchan && scenario == "invoke") {
+    return UsageError("--target=nchan has no hub methods: invoke is hubgate only");
   }
   std::string invoke_arguments_messagepack;
   if (std::string error; protocol == "messagepack" &&
@@ -171,8 +169,9 @@ int Run() {
 
   Result r;
   r.scenario = scenario;
+  r.target = target;
   r.label = absl::GetFlag(FLAGS_label);
-  r.protocol = protocol;
+  r.protocol = nchan ? "raw" : protocol;  // nchan subscribers get the published body as is
   r.connections = Pick(absl::GetFlag(FLAGS_connections), defaults->connections);
   r.groups = Pick(absl::GetFlag(FLAGS_groups), defaults->groups);
   r.pushes = Pick(absl::GetFlag(FLAGS_pushes), defaults->pushes);
@@ -186,6 +185,8 @@ int Run() {
   r.fd_limit = RaiseFdLimit();
   const bool invoke = scenario == "invoke";
   const bool pushes = !invoke && r.pushes > 0 && r.groups > 0;
+  // nchan subscribers join their channel by connecting; with no groups (density) all share one.
+  const uint64_t nchan_channels = static_cast<uint64_t>(std::max<int64_t>(1, r.groups));
   const std::string negotiate = absl::GetFlag(FLAGS_negotiate);
   const bool use_negotiate = negotiate == "yes" || (negotiate == "auto" && r.groups > 0);
   const pid_t gateway = static_cast<pid_t>(r.gateway_pid);
@@ -218,6 +219,13 @@ int Run() {
   options.invoke_arguments = absl::GetFlag(FLAGS_invoke_args);
   options.messagepack = protocol == "messagepack";
   options.invoke_arguments_messagepack = std::move(invoke_arguments_messagepack);
+  if (nchan) {
+    options.host = nchan_address->host;
+    options.port = nchan_address->port;
+    options.raw_target_of = [nchan_channels](uint64_t n) {
+      return "/sub/" + ChannelName(n % nchan_channels);
+    };
+  }
   ClientPool pool(options);
 
   // Phase 1: connect.
@@ -247,10 +255,10 @@ int Run() {
 
   // Phase 2: group joins.
   std::optional<PushLoad> push;
-  if (r.groups > 0 || pushes) {
+  if (!nchan && (r.groups > 0 || pushes)) {
     push.emplace(absl::GetFlag(FLAGS_grpc), absl::GetFlag(FLAGS_hub), std::max(2, r.channels));
   }
-  if (r.groups > 0) {
+  if (!nchan && r.groups > 0) {
     std::vector<std::string> ids = pool.ConnectionIds();
     std::vector<std::pair<std::string, std::string>> memberships;
     memberships.reserve(ids.size());
@@ -280,8 +288,13 @@ int Run() {
     send.inflight = r.inflight;
     send.payload_bytes = static_cast<size_t>(r.payload_bytes);
     const uint64_t groups = static_cast<uint64_t>(r.groups);
-    send.group_of = [groups](uint64_t k) { return GroupName(k % groups); };
-    PushLoad::CallStats sent = push->Send(send);
+    send.group_of = [groups, nchan](uint64_t k) {
+      return nchan ? ChannelName(k % groups) : GroupName(k % groups);
+    };
+    // nchan: as many keep-alive connections, one POST in flight each, as calls in flight here.
+    PushLoad::CallStats sent =
+        nchan ? NchanPublishLoad(*nchan_address, r.channels * r.inflight).Send(send)
+              : push->Send(send);
     r.push_ok = sent.ok;
     r.push_failed = sent.failed;
     r.push_seconds = sent.seconds;

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include "bench/proc_stats.h"
+#include "bench/bench_payload.h"
 #include "grpcpp/grpcpp.h"
 #include "hubgate/v1/push.grpc.pb.h"
 
@@ -167,14 +167,7 @@ PushLoad::CallStats PushLoad::Send(const SendOptions& options) {
         call->request.set_hub(impl_->hub);
         call->request.set_method(options.method);
         call->request.mutable_group()->set_group(options.group_of(k));
-        // [<send time in µs>,"xxx…"], padded to payload_bytes.
-        std::string json = "[" + std::to_string(RealtimeMicros()) + ",\"";
-        const size_t tail = 2;  // "]
-        if (json.size() + tail < options.payload_bytes) {
-          json.append(options.payload_bytes - json.size() - tail, 'x');
-        }
-        json += "\"]";
-        call->request.set_arguments_json(std::move(json));
+        call->request.set_arguments_json(BenchPayload(options.payload_bytes));
         call->context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
         call->started = Clock::now();
         stub.async()->Send(&call->context, &call->request, &call->response,

@@ -44,4 +44,8 @@ RecordInfo ParseRecord(std::string_view record) {
   return info;
 }
 
+int64_t ParseRawTimestamp(std::string_view message) {
+  return message.substr(0, 1) == "[" ? LeadingInteger(message.substr(1)) : -1;
+}
+
 }  // namespace hubgate::bench

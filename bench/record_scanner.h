@@ -26,6 +26,10 @@ size_t ScanRecords(std::string_view message, OnRecord&& on_record);
 // Reads one record (without its terminator).
 RecordInfo ParseRecord(std::string_view record);
 
+// A raw WebSocket message (nginx-nchan: the published body as is), "[<send time in µs>,...":
+// the timestamp, or -1 when the message does not start with one.
+int64_t ParseRawTimestamp(std::string_view message);
+
 template <typename OnRecord>
 size_t ScanRecords(std::string_view message, OnRecord&& on_record) {
   size_t count = 0;

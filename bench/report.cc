@@ -54,7 +54,8 @@ void PrintTable(const Result& r, std::ostream& out) {
     out << absl::StrFormat("  %-34s %s\n", name, value);
   };
   out << absl::StrFormat("hubgate-bench %s%s, %s\n", r.scenario,
-                         r.label.empty() ? "" : " (" + r.label + ")", r.protocol);
+                         r.label.empty() ? "" : " (" + r.label + ")",
+                         r.target == "nchan" ? "nginx-nchan (raw WebSocket)" : r.protocol);
   row("connections", absl::StrFormat("%d of %d (%d failed)", r.connected, r.connections,
                                      r.connect_failures));
   row("connects/s", absl::StrFormat("%.0f (%.2f s)", PerSecond(r.connected, r.connect_seconds),
@@ -121,6 +122,7 @@ std::string ToJson(const Result& r) {
   }
   json::object o{
       {"scenario", r.scenario},
+      {"target", r.target},
       {"label", r.label},
       {"protocol", r.protocol},
       {"ok", r.ok()},

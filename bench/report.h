@@ -12,6 +12,7 @@ namespace hubgate::bench {
 // Everything one run measured; -1 marks figures that were not taken (no --gateway_pid).
 struct Result {
   std::string scenario;
+  std::string target = "hubgate";  // or "nchan"; the gateway_* figures are then nginx-nchan's
   std::string label;
   std::string protocol = "json";
   int64_t connections = 0;

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Runs the standard load scenarios of hubgate-bench, each against a fresh gateway, and writes
-# bench/results/<date>-<scenario>[-pinned].json (the RESULT lines) plus a summary table.
+# Runs the standard load scenarios of hubgate-bench, each against a fresh gateway and then
+# (fanout, fanout_rate, targeted, density) against a fresh nginx-nchan with the same sizes, and
+# writes bench/results/<date>-<scenario>[-nchan][-pinned].json (the RESULT lines), a summary
+# table, and a side-by-side table with the ratios hubgate/nchan (also as RESULT lines in
+# bench/results/<date>-comparison[-pinned].json).
 #
-# Usage: scripts/bench.sh [--pin] [--quick] [--no-build] [--scenarios=a,b,...] [--label=TEXT]
-#   --pin        gateway (and its workers) on CPU 0 with workers: 1; bench and backend on CPU 1
+# Usage: scripts/bench.sh [--pin] [--quick] [--no-build] [--no-nchan] [--scenarios=a,b,...]
+#                         [--label=TEXT]
+#   --pin        gateway (and its workers) or nginx on CPU 0 with workers: 1; bench and backend
+#                on CPU 1
 #   --quick      tiny sizes (a check that everything runs, not a measurement)
 #   --no-build   use the binaries already built
+#   --no-nchan   hubgate only (also when nginx or its nchan module is missing, with a message)
 #   --scenarios  subset of: fanout fanout_rate targeted density push_api invoke (default: all)
 # Environment: BUILD_DIR (default build/release), GATEWAY_WORKERS (default: the gateway's own
 # default, 1 with --pin), BENCH_THREADS (default 2, 1 with --pin), DENSITY_CONNECTIONS (default:
@@ -19,6 +25,7 @@ root="$PWD"
 pin=0
 quick=0
 build=1
+nchan=1
 label=""
 scenarios="fanout fanout_rate targeted density push_api invoke"
 for arg in "$@"; do
@@ -26,9 +33,10 @@ for arg in "$@"; do
     --pin) pin=1 ;;
     --quick) quick=1 ;;
     --no-build) build=0 ;;
+    --no-nchan) nchan=0 ;;
     --scenarios=*) scenarios="${arg#--scenarios=}"; scenarios="${scenarios//,/ }" ;;
     --label=*) label="${arg#--label=}" ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -79,6 +87,17 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+target=hubgate
+if ((nchan)); then
+  config_status=0
+  bench/nchan_config.sh "$work/nchan-check" 1 1 >/dev/null || config_status=$?
+  if ((config_status == 3)); then
+    echo "bench: the nchan runs are skipped (see above)" >&2
+    nchan=0
+  elif ((config_status != 0)); then
+    exit 1
+  fi
+fi
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -93,7 +112,8 @@ wait_file() {  # wait_file <path> <what>
   return 1
 }
 
-# start_gateway [backend_target [grpc_port]]: sets gateway_pid, http_port, grpc_port.
+# start_gateway [backend_target [grpc_port]]: sets gateway_pid, http_port, grpc_port, and
+# server_pid / server_flags / run_suffix for bench().
 start_gateway() {
   local backend="${1:-}"
   grpc_port="${2:-$(free_port)}"
@@ -116,9 +136,55 @@ start_gateway() {
     >"$work/gateway.log" 2>&1 &
   gateway_pid=$!
   pids+=("$gateway_pid")
-  wait_file "$work/ports.json" gateway
+  wait_file "$work/ports.json" gateway || { cat "$work/gateway.log" >&2; exit 1; }
   http_port="$(sed -E 's/.*"http":([0-9]+).*/\1/' "$work/ports.json")"
+  server_pid="$gateway_pid"
+  server_flags=(--http="127.0.0.1:$http_port" --grpc="127.0.0.1:$grpc_port" --protocol="$protocol")
+  run_suffix=""
   sleep 0.5  # let the gateway settle before its baseline RSS is read
+}
+
+# start_nchan: nginx-nchan with a fresh config (bench/nchan_config.sh) on a free port; sets
+# server_pid (its one worker: the figures are read from it), server_flags, run_suffix.
+start_nchan() {
+  local dir="$work/nchan" port
+  rm -rf "$dir"
+  port="$(free_port)"
+  bench/nchan_config.sh "$dir" "$port" "$(ulimit -n)"
+  "${gateway_cpu[@]}" nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' \
+    >"$dir/stdout.log" 2>&1 &
+  local master=$!
+  pids+=("$master")
+  server_pid=""
+  for _ in $(seq 400); do
+    server_pid="$(pgrep -P "$master" | head -1 || true)"
+    [[ -n "$server_pid" ]] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    server_pid=""
+    sleep 0.05
+  done
+  if [[ -z "$server_pid" ]]; then
+    echo "nginx did not start" >&2
+    cat "$dir/logs/error.log" >&2
+    exit 1
+  fi
+  server_flags=(--target=nchan --nchan_url="http://127.0.0.1:$port")
+  run_suffix="-nchan"
+  sleep 0.5  # as for the gateway: settle before the baseline RSS
+}
+
+# start_server: the server under test of this round ($target).
+start_server() {
+  if [[ "$target" == nchan ]]; then start_nchan; else start_gateway; fi
+}
+
+# targets_of <scenario>: the servers a scenario runs against (nchan has no Push API or hub
+# methods to compare push_api and invoke with).
+targets_of() {
+  case "$1" in
+    fanout|fanout_rate|targeted|density)
+      if ((nchan)); then echo hubgate nchan; else echo hubgate; fi ;;
+    *) echo hubgate ;;
+  esac
 }
 
 stop_all() {
@@ -131,15 +197,15 @@ stop_all() {
   pids=()
 }
 
-# bench <scenario name> <flags...>: one bench process against the running gateway.
+# bench <scenario name> <flags...>: one bench process against the running server.
 bench() {
   local name="$1"
   shift
-  local out="$results_dir/$stamp-$name$suffix.json"
-  echo "== $name: hubgate-bench $*"
-  "${bench_cpu[@]}" "$bench_bin" --http="127.0.0.1:$http_port" --grpc="127.0.0.1:$grpc_port" \
-    --gateway_pid="$gateway_pid" --threads="$threads" --protocol="$protocol" \
-    --label="$name$suffix" "$@" \
+  local out="$results_dir/$stamp-$name$run_suffix$suffix.json"
+  echo "== $name$run_suffix: hubgate-bench $*"
+  "${bench_cpu[@]}" "$bench_bin" "${server_flags[@]}" \
+    --gateway_pid="$server_pid" --threads="$threads" \
+    --label="$name$run_suffix$suffix" "$@" \
     | tee "$work/out.txt" || true
   grep '^RESULT ' "$work/out.txt" | sed 's/^RESULT //' >"$out"
 }
@@ -149,100 +215,81 @@ scale() {  # scale <full> <quick>
 }
 
 for scenario in $scenarios; do
-  case "$scenario" in
-    fanout)
-      start_gateway
-      bench fanout --scenario=fanout --connections="$(scale 10000 50)" --groups=1 \
-        --pushes="$(scale 200 20)" --payload_bytes=100 --rate=0
-      stop_all ;;
-    fanout_rate)
-      start_gateway
-      bench fanout_rate --scenario=fanout --connections="$(scale 10000 50)" --groups=1 \
-        --pushes="$(scale 200 20)" --payload_bytes=100 --rate=10
-      stop_all ;;
-    targeted)
-      start_gateway
-      bench targeted --scenario=targeted --connections="$(scale 1000 50)" \
-        --groups="$(scale 1000 50)" --pushes="$(scale 10000 200)" --payload_bytes=100
-      stop_all ;;
-    density)
-      start_gateway
-      limit="$(awk '/^Max open files/ {print $4}' "/proc/$gateway_pid/limits")"
-      fds="$(ls "/proc/$gateway_pid/fd" | wc -l)"
-      rss="$(awk '/^VmRSS/ {print $2}' "/proc/$gateway_pid/status")"
-      total="${DENSITY_CONNECTIONS:-$((limit - fds - 64))}"
-      ((quick)) && total=60
-      hold="$(scale "${HOLD_SECONDS:-60}" 2)"
-      procs=$(((total + 8999) / 9000))
-      per=$(((total + procs - 1) / procs))
-      echo "== density: $total connections over $procs process(es), gateway fd limit $limit"
-      others=()
-      for ((i = 1; i < procs; i++)); do
-        n=$((i == procs - 1 ? total - per * (procs - 1) : per))
-        "${bench_cpu[@]}" "$bench_bin" --scenario=density --http="127.0.0.1:$http_port" \
-          --grpc="127.0.0.1:$grpc_port" --threads="$threads" --protocol="$protocol" \
-          --connections="$n" \
-          --hold_seconds="$((hold + 5))" --label="density$suffix-part$i" \
-          >"$work/density-$i.txt" 2>&1 &
-        others+=($!)
-      done
-      bench density --scenario=density --connections="$per" --hold_seconds="$hold" \
-        --total_connections="$total" --gateway_rss_baseline_kb="$rss" --gateway_fds_baseline="$fds"
-      for pid in "${others[@]}"; do wait "$pid" || true; done
-      for ((i = 1; i < procs; i++)); do
-        grep '^RESULT ' "$work/density-$i.txt" | sed 's/^RESULT //' \
-          >>"$results_dir/$stamp-density$suffix.json" || true
-      done
-      stop_all ;;
-    push_api)
-      start_gateway
-      bench push_api --scenario=push_api --connections=100 --groups=100 \
-        --pushes="$(scale 100000 500)" --channels=4 --inflight=64 --payload_bytes=100
-      stop_all ;;
-    invoke)
-      backend_ports="$work/backend.json"
-      rm -f "$backend_ports"
-      # The backend needs the gateway's Push API port, the gateway the backend's: pick both.
-      grpc_port_for_backend="$(free_port)"
-      "${bench_cpu[@]}" "$backend_bin" --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 \
-        --gateway="127.0.0.1:$grpc_port_for_backend" --port_file="$backend_ports" \
-        >"$work/backend.log" 2>&1 &
-      pids+=($!)
-      wait_file "$backend_ports" posts-backend
-      backend_port="$(sed -E 's/.*"grpc":([0-9]+).*/\1/' "$backend_ports")"
-      start_gateway "127.0.0.1:$backend_port" "$grpc_port_for_backend"
-      bench invoke --scenario=invoke --connections=100 --pushes="$(scale 20000 200)" \
-        --invoke_method=SendComment --invoke_args='[1,"bench"]'
-      stop_all ;;
-    *) echo "unknown scenario $scenario" >&2; exit 2 ;;
-  esac
+  for target in $(targets_of "$scenario"); do
+    case "$scenario" in
+      fanout)
+        start_server
+        bench fanout --scenario=fanout --connections="$(scale 10000 50)" --groups=1 \
+          --pushes="$(scale 200 20)" --payload_bytes=100 --rate=0
+        stop_all ;;
+      fanout_rate)
+        start_server
+        bench fanout_rate --scenario=fanout --connections="$(scale 10000 50)" --groups=1 \
+          --pushes="$(scale 200 20)" --payload_bytes=100 --rate=10
+        stop_all ;;
+      targeted)
+        start_server
+        bench targeted --scenario=targeted --connections="$(scale 1000 50)" \
+          --groups="$(scale 1000 50)" --pushes="$(scale 10000 200)" --payload_bytes=100
+        stop_all ;;
+      density)
+        start_server
+        limit="$(awk '/^Max open files/ {print $4}' "/proc/$server_pid/limits")"
+        fds="$(ls "/proc/$server_pid/fd" | wc -l)"
+        rss="$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")"
+        total="${DENSITY_CONNECTIONS:-$((limit - fds - 64))}"
+        ((quick)) && total=60
+        hold="$(scale "${HOLD_SECONDS:-60}" 2)"
+        procs=$(((total + 8999) / 9000))
+        per=$(((total + procs - 1) / procs))
+        echo "== density$run_suffix: $total connections over $procs process(es), fd limit $limit"
+        others=()
+        for ((i = 1; i < procs; i++)); do
+          n=$((i == procs - 1 ? total - per * (procs - 1) : per))
+          "${bench_cpu[@]}" "$bench_bin" --scenario=density "${server_flags[@]}" \
+            --threads="$threads" --connections="$n" \
+            --hold_seconds="$((hold + 5))" --label="density$run_suffix$suffix-part$i" \
+            >"$work/density-$i.txt" 2>&1 &
+          others+=($!)
+        done
+        bench density --scenario=density --connections="$per" --hold_seconds="$hold" \
+          --total_connections="$total" --gateway_rss_baseline_kb="$rss" --gateway_fds_baseline="$fds"
+        for pid in "${others[@]}"; do wait "$pid" || true; done
+        for ((i = 1; i < procs; i++)); do
+          grep '^RESULT ' "$work/density-$i.txt" | sed 's/^RESULT //' \
+            >>"$results_dir/$stamp-density$run_suffix$suffix.json" || true
+        done
+        stop_all ;;
+      push_api)
+        start_server
+        bench push_api --scenario=push_api --connections=100 --groups=100 \
+          --pushes="$(scale 100000 500)" --channels=4 --inflight=64 --payload_bytes=100
+        stop_all ;;
+      invoke)
+        backend_ports="$work/backend.json"
+        rm -f "$backend_ports"
+        # The backend needs the gateway's Push API port, the gateway the backend's: pick both.
+        grpc_port_for_backend="$(free_port)"
+        "${bench_cpu[@]}" "$backend_bin" --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 \
+          --gateway="127.0.0.1:$grpc_port_for_backend" --port_file="$backend_ports" \
+          >"$work/backend.log" 2>&1 &
+        pids+=($!)
+        wait_file "$backend_ports" posts-backend
+        backend_port="$(sed -E 's/.*"grpc":([0-9]+).*/\1/' "$backend_ports")"
+        start_gateway "127.0.0.1:$backend_port" "$grpc_port_for_backend"
+        bench invoke --scenario=invoke --connections=100 --pushes="$(scale 20000 200)" \
+          --invoke_method=SendComment --invoke_args='[1,"bench"]'
+        stop_all ;;
+      *) echo "unknown scenario $scenario" >&2; exit 2 ;;
+    esac
+  done
 done
 
 echo
 echo "Summary ($stamp$suffix; results in bench/results/)"
 for scenario in $scenarios; do
-  f="$results_dir/$stamp-$scenario$suffix.json"
-  [[ -s "$f" ]] && cat "$f"
-done | python3 -c '
-import json, sys
-rows = [json.loads(line) for line in sys.stdin if line.strip()]
-def f(v, fmt="{:.0f}"):
-    return "-" if v is None or v == -1 else fmt.format(v)
-print("{:<24} {:>7} {:>9} {:>10} {:>11} {:>9} {:>18} {:>10} {:>9} {:>6} {:>4}".format(
-    "run", "conns", "conn/s", "RSS B/conn", "deliv/s", "gw us/msg", "lat p50/p99/max ms",
-    "push/s", "invoke/s", "bench%", "ok"))
-seen = set()
-for r in rows:
-    name = r["label"] or r["scenario"]
-    if "-part" in name:
-        continue
-    lat = r["latency_us"] if r["latency_us"]["count"] else r["invoke_latency_us"]
-    latency = "-" if not lat["count"] else "{:.1f}/{:.1f}/{:.1f}".format(
-        lat["p50"] / 1000, lat["p99"] / 1000, lat["max"] / 1000)
-    connected = r["gateway_connections"] if r["gateway_connections"] > 0 else r["connected"]
-    print("{:<24} {:>7} {:>9} {:>10} {:>11} {:>9} {:>18} {:>10} {:>9} {:>6} {:>4}".format(
-        name, connected, f(r["connects_per_s"]), f(r["gateway_rss_bytes_per_connection"]),
-        f(r["deliveries_per_s"] or None), f(r["gateway_cpu_us_per_delivery"], "{:.2f}"),
-        latency, f(r["push_calls_per_s"] or None), f(r["invokes_per_s"] or None),
-        f(r["bench_cpu_phase_percent"] or r["bench_cpu_percent"]), "yes" if r["ok"] else "NO"))
-'
+  for run_suffix in "" -nchan; do
+    f="$results_dir/$stamp-$scenario$run_suffix$suffix.json"
+    if [[ -s "$f" ]]; then cat "$f"; fi
+  done
+done | python3 "$root/bench/bench_summary.py" "$results_dir/$stamp-comparison$suffix.json"

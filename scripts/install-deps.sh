@@ -13,6 +13,8 @@ APT_PACKAGES=(
   chromium
   clang libclang-rt-14-dev
   libgtest-dev libgmock-dev
+  # nginx-nchan: the server scripts/bench.sh compares hubgate with (bench/nchan_config.sh)
+  nginx libnginx-mod-nchan
 )
 # Node.js and npm come from Debian only when no node is installed (a newer one is kept).
 if ! command -v node >/dev/null 2>&1; then
