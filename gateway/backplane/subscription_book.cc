@@ -24,12 +24,12 @@ void SubscriptionBook::Release(const std::string& channel) {
 }
 
 void SubscriptionBook::HubConfigured(std::string_view hub) {
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard lock(mutex_);
   Acquire(layout_.Hub(hub));
 }
 
 void SubscriptionBook::HubRemoved(std::string_view hub) {
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard lock(mutex_);
   Release(layout_.Hub(hub));
 }
 
@@ -38,7 +38,7 @@ void SubscriptionBook::ConnectionOpened(std::string_view hub, std::string_view c
   // Names are built before locking: the critical section stays a few map operations.
   std::string connection = layout_.Connection(connection_id);
   std::string user = user_id.empty() ? std::string() : layout_.User(hub, user_id);
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard lock(mutex_);
   Acquire(std::move(connection));
   if (!user.empty()) {
     Acquire(std::move(user));
@@ -49,7 +49,7 @@ void SubscriptionBook::ConnectionClosed(std::string_view hub, std::string_view c
                                         std::string_view user_id) {
   std::string connection = layout_.Connection(connection_id);
   std::string user = user_id.empty() ? std::string() : layout_.User(hub, user_id);
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard lock(mutex_);
   Release(connection);
   if (!user.empty()) {
     Release(user);
@@ -58,31 +58,31 @@ void SubscriptionBook::ConnectionClosed(std::string_view hub, std::string_view c
 
 void SubscriptionBook::JoinedGroup(std::string_view hub, std::string_view group) {
   std::string channel = layout_.Group(hub, group);
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard lock(mutex_);
   Acquire(std::move(channel));
 }
 
 void SubscriptionBook::LeftGroup(std::string_view hub, std::string_view group) {
   std::string channel = layout_.Group(hub, group);
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard lock(mutex_);
   Release(channel);
 }
 
 size_t SubscriptionBook::CountOf(std::string_view channel) const {
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard lock(mutex_);
   auto it = counts_.find(AsAbsl(channel));
   return it == counts_.end() ? 0 : it->second;
 }
 
 size_t SubscriptionBook::channel_count() const {
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard lock(mutex_);
   return counts_.size();
 }
 
 std::vector<std::string> SubscriptionBook::Channels() const {
   std::vector<std::string> channels;
   {
-    absl::MutexLock lock(&mutex_);
+    std::lock_guard lock(mutex_);
     channels.reserve(counts_.size());
     for (const auto& [channel, count] : counts_) {
       channels.push_back(channel);

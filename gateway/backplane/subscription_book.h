@@ -1,14 +1,13 @@
 #pragma once
 
 #include <cstddef>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
-#include "absl/synchronization/mutex.h"
 #include "gateway/backplane/channel_layout.h"
 
 namespace hubgate::gateway {
@@ -60,13 +59,16 @@ class SubscriptionBook {
   const ChannelLayout& layout() const { return layout_; }
 
  private:
-  void Acquire(std::string channel) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
-  void Release(const std::string& channel) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Both run with mutex_ held.
+  void Acquire(std::string channel);
+  void Release(const std::string& channel);
 
   const ChannelLayout layout_;
-  mutable absl::Mutex mutex_;
-  absl::flat_hash_map<std::string, size_t> counts_ ABSL_GUARDED_BY(mutex_);
-  ChangeCallback on_change_ ABSL_GUARDED_BY(mutex_);
+  // std::mutex, not absl::Mutex: Debian's abseil is not built for ThreadSanitizer, which then
+  // cannot see absl::Mutex's ordering and reports the guarded map as racing.
+  mutable std::mutex mutex_;
+  absl::flat_hash_map<std::string, size_t> counts_;  // guarded by mutex_
+  ChangeCallback on_change_;                          // called with mutex_ held
 };
 
 }  // namespace hubgate::gateway
