@@ -17,7 +17,7 @@ const path = require('node:path');
 const { after, before } = require('node:test');
 const protoLoader = require('@grpc/proto-loader');
 const {
-  grpc, startGateway, createPushClient, test, GATEWAY_BIN, PROTO_FILE, REPO_ROOT,
+  grpc, grpcError, startGateway, createPushClient, test, GATEWAY_BIN, PROTO_FILE, REPO_ROOT,
 } = require('./lib/gateway');
 const { connect, waitFor, stopAll } = require('./lib/clients');
 const { startTestBackend } = require('./lib/test_backend');
@@ -57,16 +57,6 @@ function install(pki, into, prefix, names) {
     fs.writeFileSync(temporary, pki.read(name));
     fs.renameSync(temporary, target);
   }
-}
-
-/** gRPC error of `promise` (fails the test if it resolves). */
-async function grpcError(promise) {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('the call succeeded');
 }
 
 /** Mutual-TLS client credentials: trusting `caPki`'s CA, presenting `clientPki`'s client. */

@@ -12,7 +12,9 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { after, before } = require('node:test');
-const { grpc, startGateway, createPushClient, test, GATEWAY_BIN, CLI_BIN } = require('./lib/gateway');
+const {
+  grpc, grpcError, startGateway, createPushClient, test, GATEWAY_BIN, CLI_BIN,
+} = require('./lib/gateway');
 const { connect, waitFor, stopAll } = require('./lib/clients');
 const { scrape } = require('./lib/admin');
 const { makeTestCertificates } = require('./lib/certificates');
@@ -30,16 +32,6 @@ after(() => {
   fs.rmSync(dir, { recursive: true, force: true });
   if (pki) fs.rmSync(pki.dir, { recursive: true, force: true });
 });
-
-/** gRPC error of `promise` (fails the test if it resolves). */
-async function grpcError(promise) {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  assert.fail('the call succeeded');
-}
 
 /** One IPv4 address of this host that is not loopback, or undefined. */
 function externalIPv4() {

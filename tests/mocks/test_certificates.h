@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 namespace hubgate::test_support {
@@ -52,6 +53,13 @@ inline TestCertificate MakeTestCertificate(const std::string& common_name, long 
 
 inline void WriteTextFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+inline std::string ReadTextFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace hubgate::test_support

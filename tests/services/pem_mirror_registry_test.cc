@@ -20,14 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 using test_support::MakeTestCertificate;
 using test_support::TestCertificate;
+using test_support::ReadTextFile;
 using test_support::WriteTextFile;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class PemMirrorRegistryTest : public testing::Test {
  protected:
@@ -62,15 +56,15 @@ TEST_F(PemMirrorRegistryTest, TheSameSetGetsTheSameMirrorRefreshedNow) {
   absl::StatusOr<MirroredPemPaths> first = registry.Mirror(sources_);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->ca, "");
-  EXPECT_EQ(ReadFile(first->certificate), first_.certificate_pem);
+  EXPECT_EQ(ReadTextFile(first->certificate), first_.certificate_pem);
 
   Install(second_);
   absl::StatusOr<MirroredPemPaths> again = registry.Mirror(sources_);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->certificate, first->certificate);
   EXPECT_EQ(again->key, first->key);
-  EXPECT_EQ(ReadFile(again->certificate), second_.certificate_pem);
-  EXPECT_EQ(ReadFile(again->key), second_.key_pem);
+  EXPECT_EQ(ReadTextFile(again->certificate), second_.certificate_pem);
+  EXPECT_EQ(ReadTextFile(again->key), second_.key_pem);
 }
 
 TEST_F(PemMirrorRegistryTest, TheObserverHearsOfEveryChangedSet) {
@@ -118,12 +112,12 @@ TEST_F(PemMirrorRegistryTest, ItsThreadPublishesAReplacement) {
   Install(second_);
   // The thread's rounds are not observable from outside: a bounded wait for the new contents.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (ReadFile(mirrored->key) != second_.key_pem &&
+  while (ReadTextFile(mirrored->key) != second_.key_pem &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  EXPECT_EQ(ReadFile(mirrored->key), second_.key_pem);
-  EXPECT_EQ(ReadFile(mirrored->certificate), second_.certificate_pem);
+  EXPECT_EQ(ReadTextFile(mirrored->key), second_.key_pem);
+  EXPECT_EQ(ReadTextFile(mirrored->certificate), second_.certificate_pem);
 }
 
 }  // namespace

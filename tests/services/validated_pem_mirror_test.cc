@@ -17,15 +17,9 @@ namespace {
 namespace fs = std::filesystem;
 using test_support::MakeTestCertificate;
 using test_support::TestCertificate;
+using test_support::ReadTextFile;
 using test_support::WriteTextFile;
 using Result = ValidatedPemMirror::RefreshResult;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The operator's files in a fresh directory, and a parent for the mirror's own directory.
 class ValidatedPemMirrorTest : public testing::Test {
@@ -70,9 +64,9 @@ TEST_F(ValidatedPemMirrorTest, PublishesTheFilesIntoAPrivateDirectory) {
   std::unique_ptr<ValidatedPemMirror> mirror = MakeMirror();
   ASSERT_NE(mirror, nullptr);
   EXPECT_EQ(mirror->certificate_path(), mirror->directory() + "/current/cert.pem");
-  EXPECT_EQ(ReadFile(mirror->certificate_path()), first_.certificate_pem);
-  EXPECT_EQ(ReadFile(mirror->key_path()), first_.key_pem);
-  EXPECT_EQ(ReadFile(mirror->ca_path()), ca_.certificate_pem);
+  EXPECT_EQ(ReadTextFile(mirror->certificate_path()), first_.certificate_pem);
+  EXPECT_EQ(ReadTextFile(mirror->key_path()), first_.key_pem);
+  EXPECT_EQ(ReadTextFile(mirror->ca_path()), ca_.certificate_pem);
   EXPECT_EQ(fs::read_symlink(mirror->directory() + "/current"), "v1");
   struct stat key_status {};
   ASSERT_EQ(::stat(mirror->key_path().c_str(), &key_status), 0);
@@ -101,8 +95,8 @@ TEST_F(ValidatedPemMirrorTest, AGoodReplacementIsSwappedInWhole) {
   EXPECT_EQ(mirror->Refresh(), Result::kPublished);
   EXPECT_EQ(fs::read_symlink(mirror->directory() + "/current"), "v2");
   EXPECT_FALSE(fs::exists(mirror->directory() + "/v1"));
-  EXPECT_EQ(ReadFile(mirror->certificate_path()), second_.certificate_pem);
-  EXPECT_EQ(ReadFile(mirror->key_path()), second_.key_pem);
+  EXPECT_EQ(ReadTextFile(mirror->certificate_path()), second_.certificate_pem);
+  EXPECT_EQ(ReadTextFile(mirror->key_path()), second_.key_pem);
   // Later even within the same second: gRPC's modification-time check must see the swap.
   struct stat after {};
   ASSERT_EQ(::stat(mirror->key_path().c_str(), &after), 0);
@@ -117,7 +111,7 @@ TEST_F(ValidatedPemMirrorTest, GarbageIsRefusedOnceAndThePreviousSetKept) {
   EXPECT_EQ(mirror->Refresh(), Result::kRejected);
   EXPECT_EQ(mirror->last_rejection().message(),
             "test.tls.cert_file: " + sources_.certificate.path + " holds no valid certificate");
-  EXPECT_EQ(ReadFile(mirror->certificate_path()), first_.certificate_pem);
+  EXPECT_EQ(ReadTextFile(mirror->certificate_path()), first_.certificate_pem);
   // The same bad file is not checked (nor logged) again.
   EXPECT_EQ(mirror->Refresh(), Result::kUnchanged);
 }
@@ -129,13 +123,13 @@ TEST_F(ValidatedPemMirrorTest, ACertificateWaitsForItsKey) {
   EXPECT_EQ(mirror->Refresh(), Result::kRejected);
   EXPECT_EQ(mirror->last_rejection().message(),
             "test.tls.key_file: " + sources_.key.path + " does not belong to the certificate");
-  EXPECT_EQ(ReadFile(mirror->certificate_path()), first_.certificate_pem);
-  EXPECT_EQ(ReadFile(mirror->key_path()), first_.key_pem);
+  EXPECT_EQ(ReadTextFile(mirror->certificate_path()), first_.certificate_pem);
+  EXPECT_EQ(ReadTextFile(mirror->key_path()), first_.key_pem);
 
   WriteTextFile(sources_.key.path, second_.key_pem);
   EXPECT_EQ(mirror->Refresh(), Result::kPublished);
-  EXPECT_EQ(ReadFile(mirror->certificate_path()), second_.certificate_pem);
-  EXPECT_EQ(ReadFile(mirror->key_path()), second_.key_pem);
+  EXPECT_EQ(ReadTextFile(mirror->certificate_path()), second_.certificate_pem);
+  EXPECT_EQ(ReadTextFile(mirror->key_path()), second_.key_pem);
 }
 
 TEST_F(ValidatedPemMirrorTest, ADeletedFileIsRefusedUntilItReturns) {
@@ -145,12 +139,12 @@ TEST_F(ValidatedPemMirrorTest, ADeletedFileIsRefusedUntilItReturns) {
   EXPECT_EQ(mirror->Refresh(), Result::kRejected);
   EXPECT_EQ(mirror->last_rejection().message(),
             "test.tls.ca_file: " + sources_.ca.path + " cannot be read");
-  EXPECT_EQ(ReadFile(mirror->ca_path()), ca_.certificate_pem);
+  EXPECT_EQ(ReadTextFile(mirror->ca_path()), ca_.certificate_pem);
   EXPECT_EQ(mirror->Refresh(), Result::kUnchanged);
 
   WriteTextFile(sources_.ca.path, second_.certificate_pem);
   EXPECT_EQ(mirror->Refresh(), Result::kPublished);
-  EXPECT_EQ(ReadFile(mirror->ca_path()), second_.certificate_pem);
+  EXPECT_EQ(ReadTextFile(mirror->ca_path()), second_.certificate_pem);
 }
 
 TEST_F(ValidatedPemMirrorTest, AnOversizedFileIsRefused) {

@@ -398,8 +398,19 @@ function trackProcess(entry) {
   started.add(entry);
 }
 
+/** The gRPC error of `promise` (with its `code` and `details`); throws if the call succeeds. */
+async function grpcError(promise) {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('the call succeeded');
+}
+
 module.exports = {
   grpc,
+  grpcError,
   startGateway,
   trackProcess,
   createPushClient,
