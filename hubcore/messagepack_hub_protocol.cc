@@ -20,10 +20,9 @@ namespace hubgate::hubcore {
 
 namespace {
 
-// Completion result kinds (MessagePackHubProtocolWorker.cs).
-constexpr int kErrorResult = 1;
-constexpr int kVoidResult = 2;
-constexpr int kNonVoidResult = 3;
+constexpr int kErrorResult = MessagePackHubProtocol::kErrorResult;
+constexpr int kVoidResult = MessagePackHubProtocol::kVoidResult;
+constexpr int kNonVoidResult = MessagePackHubProtocol::kNonVoidResult;
 
 using Elements = std::vector<MessagePackElement>;
 
@@ -306,105 +305,6 @@ absl::StatusOr<HubMessage> ParseSequenceId(Elements& e, std::string_view name) {
   return Message{*id};
 }
 
-// ---- Writing ----
-
-struct MessageWriter {
-  MessagePackWriter* w;
-
-  void WriteHeaders(const Headers& headers) const {
-    w->MapHeader(headers.size());
-    for (const auto& [name, value] : headers) {
-      w->String(name);
-      w->String(value);
-    }
-  }
-
-  // .NET writes nil for an empty id.
-  void OptionalString(const std::optional<std::string>& s) const {
-    if (s.has_value() && !s->empty()) {
-      w->String(*s);
-    } else {
-      w->Nil();
-    }
-  }
-
-  template <typename Invocation>
-  void InvocationTail(const Invocation& m) const {
-    w->String(m.target);
-    w->ArrayHeader(m.arguments.size());
-    for (const Value& argument : m.arguments) {
-      w->Write(argument);
-    }
-    w->ArrayHeader(m.stream_ids.size());
-    for (const std::string& id : m.stream_ids) {
-      w->String(id);
-    }
-  }
-
-  void operator()(const InvocationMessage& m) const {
-    w->ArrayHeader(6);
-    w->Int(static_cast<int>(MessageType::kInvocation));
-    WriteHeaders(m.headers);
-    OptionalString(m.invocation_id);
-    InvocationTail(m);
-  }
-  void operator()(const StreamInvocationMessage& m) const {
-    w->ArrayHeader(6);
-    w->Int(static_cast<int>(MessageType::kStreamInvocation));
-    WriteHeaders(m.headers);
-    w->String(m.invocation_id);
-    InvocationTail(m);
-  }
-  void operator()(const StreamItemMessage& m) const {
-    w->ArrayHeader(4);
-    w->Int(static_cast<int>(MessageType::kStreamItem));
-    WriteHeaders(m.headers);
-    w->String(m.invocation_id);
-    w->Write(m.item);
-  }
-  void operator()(const CompletionMessage& m) const {
-    const int kind = m.error.has_value()    ? kErrorResult
-                     : m.result.has_value() ? kNonVoidResult
-                                            : kVoidResult;
-    w->ArrayHeader(kind == kVoidResult ? 4 : 5);
-    w->Int(static_cast<int>(MessageType::kCompletion));
-    WriteHeaders(m.headers);
-    w->String(m.invocation_id);
-    w->Int(kind);
-    if (kind == kErrorResult) {
-      w->String(*m.error);
-    } else if (kind == kNonVoidResult) {
-      w->Write(*m.result);
-    }
-  }
-  void operator()(const CancelInvocationMessage& m) const {
-    w->ArrayHeader(3);
-    w->Int(static_cast<int>(MessageType::kCancelInvocation));
-    WriteHeaders(m.headers);
-    w->String(m.invocation_id);
-  }
-  void operator()(const PingMessage&) const {
-    w->ArrayHeader(1);
-    w->Int(static_cast<int>(MessageType::kPing));
-  }
-  void operator()(const CloseMessage& m) const {
-    w->ArrayHeader(3);
-    w->Int(static_cast<int>(MessageType::kClose));
-    OptionalString(m.error);
-    w->Bool(m.allow_reconnect);
-  }
-  void operator()(const AckMessage& m) const {
-    w->ArrayHeader(2);
-    w->Int(static_cast<int>(MessageType::kAck));
-    w->Int(m.sequence_id);
-  }
-  void operator()(const SequenceMessage& m) const {
-    w->ArrayHeader(2);
-    w->Int(static_cast<int>(MessageType::kSequence));
-    w->Int(m.sequence_id);
-  }
-};
-
 }  // namespace
 
 absl::StatusOr<HubMessage> MessagePackHubProtocol::Parse(std::string_view payload) {
@@ -442,17 +342,6 @@ absl::StatusOr<HubMessage> MessagePackHubProtocol::Parse(std::string_view payloa
   }
   // Future protocol versions may add message types; old peers ignore them.
   return absl::NotFoundError(absl::StrCat("Unknown hub message type ", *type, "."));
-}
-
-void MessagePackHubProtocol::Write(const HubMessage& message, std::string* out) {
-  // The prefix needs the payload size, so the payload is written first and the prefix (1 to 5
-  // bytes) inserted in front of it.
-  const size_t start = out->size();
-  MessagePackWriter writer(out);
-  std::visit(MessageWriter{&writer}, message);
-  std::string prefix;
-  AppendLengthPrefix(out->size() - start, &prefix);
-  out->insert(start, prefix);
 }
 
 }  // namespace hubgate::hubcore

@@ -29,8 +29,14 @@ class MessagePackHubProtocol {
   // Parses one message payload (without its length prefix).
   static absl::StatusOr<HubMessage> Parse(std::string_view payload);
 
-  // Appends the length prefix followed by the encoded message.
+  // Appends the length prefix followed by the encoded message
+  // (messagepack_hub_protocol_write.cc).
   static void Write(const HubMessage& message, std::string* out);
+
+  // A Completion's result kind (MessagePackHubProtocolWorker.cs).
+  static constexpr int kErrorResult = 1;
+  static constexpr int kVoidResult = 2;
+  static constexpr int kNonVoidResult = 3;
 };
 
 }  // namespace hubgate::hubcore

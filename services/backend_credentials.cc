@@ -1,7 +1,5 @@
 #include "services/backend_credentials.h"
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "absl/status/status.h"
@@ -10,6 +8,7 @@
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_certificate_verifier.h"
 #include "grpcpp/security/tls_credentials_options.h"
+#include "hubcore/file_text.h"
 #include "services/certificate_files.h"
 #include "services/pem_check.h"
 #include "services/pem_mirror_registry.h"
@@ -19,16 +18,12 @@ namespace {
 
 absl::StatusOr<std::string> ReadPemFile(const std::string& hub, const char* key,
                                         const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream contents;
-  if (file) {
-    contents << file.rdbuf();
-  }
-  if (!file || contents.str().empty()) {
+  absl::StatusOr<std::string> contents = hubcore::ReadFileText(path);
+  if (!contents.ok() || contents->empty()) {
     return absl::InvalidArgumentError(absl::StrCat("hub '", hub, "': backend_tls.", key, " '",
                                                    path, "' cannot be read or is empty"));
   }
-  return contents.str();
+  return contents;
 }
 
 // `check`'s verdict on a file, as an error naming the hub, the key and the path.

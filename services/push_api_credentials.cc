@@ -1,13 +1,12 @@
 #include "services/push_api_credentials.h"
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
+#include "hubcore/file_text.h"
 #include "services/certificate_files.h"
 #include "services/pem_check.h"
 #include "services/pem_mirror_registry.h"
@@ -16,17 +15,15 @@ namespace hubgate::services {
 namespace {
 
 absl::StatusOr<std::string> ReadPem(const std::string& key, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  absl::StatusOr<std::string> text = hubcore::ReadFileText(path);
+  if (!text.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("push_api.tls.", key, ": cannot open ", path));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().find("-----BEGIN ") == std::string::npos) {
+  if (text->find("-----BEGIN ") == std::string::npos) {
     return absl::InvalidArgumentError(
         absl::StrCat("push_api.tls.", key, ": ", path, " holds no PEM block"));
   }
-  return text.str();
+  return text;
 }
 
 // `check`'s verdict on a file, as an error naming the key and the path.

@@ -3,13 +3,12 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "hubcore/file_text.h"
 #include "spdlog/spdlog.h"
 
 namespace hubgate::services {
@@ -17,13 +16,11 @@ namespace {
 
 // The key in `path`, without surrounding whitespace (editors and `echo` add a newline).
 absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  absl::StatusOr<std::string> text = hubcore::ReadFileText(path);
+  if (!text.ok()) {
     return absl::NotFoundError(absl::StrCat("cannot open key file ", path));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string key(absl::StripAsciiWhitespace(text.str()));
+  std::string key(absl::StripAsciiWhitespace(*text));
   if (key.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("key file ", path, " is empty"));
   }

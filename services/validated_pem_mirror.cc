@@ -8,12 +8,12 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "hubcore/file_text.h"
 #include "services/pem_check.h"
 #include "spdlog/spdlog.h"
 
@@ -26,20 +26,15 @@ constexpr char kCaName[] = "ca.pem";
 constexpr char kCurrentLink[] = "current";
 
 absl::StatusOr<std::string> ReadBounded(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError("cannot be read");
-  }
-  std::string contents(kMaxPemFileBytes + 1, '\0');
-  in.read(contents.data(), static_cast<std::streamsize>(contents.size()));
-  if (in.bad()) {
-    return absl::DataLossError("cannot be read");
-  }
-  contents.resize(static_cast<size_t>(in.gcount()));
-  if (contents.size() > kMaxPemFileBytes) {
+  absl::StatusOr<std::string> contents = hubcore::ReadFileText(path, kMaxPemFileBytes);
+  // Short texts: the caller puts the setting and the path in front.
+  if (absl::IsResourceExhausted(contents.status())) {
     return absl::ResourceExhaustedError("is larger than 1 MiB");
   }
-  if (contents.empty()) {
+  if (!contents.ok()) {
+    return absl::Status(contents.status().code(), "cannot be read");
+  }
+  if (contents->empty()) {
     return absl::InvalidArgumentError("is empty");
   }
   return contents;

@@ -2,8 +2,6 @@
 // (environment, key files, validation). The YAML sections are read by config_yaml.cc.
 #include "gateway/ops/config.h"
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <utility>
 
@@ -13,24 +11,16 @@
 #include "gateway/ops/listen_address.h"
 #include "gateway/ops/push_api_config.h"
 #include "gateway/ops/unsupported_settings.h"
+#include "hubcore/file_text.h"
 
 namespace hubgate::gateway {
 
 namespace {
 
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat("cannot read ", path));
-  return text.str();
-}
-
 // auth.rs256_public_key_file becomes rs256_public_key_pem (the authenticator takes PEM text).
 absl::Status ReadKeyFiles(AuthConfig& auth) {
   if (auth.rs256_public_key_file.empty()) return absl::OkStatus();
-  absl::StatusOr<std::string> pem = ReadWholeFile(auth.rs256_public_key_file);
+  absl::StatusOr<std::string> pem = hubcore::ReadFileText(auth.rs256_public_key_file);
   if (!pem.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("auth.rs256_public_key_file: ", pem.status().message()));
@@ -55,7 +45,7 @@ GatewayConfig DefaultConfig() {
 }
 
 absl::StatusOr<GatewayConfig> LoadConfigFile(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadWholeFile(path);
+  absl::StatusOr<std::string> text = hubcore::ReadFileText(path);
   if (!text.ok()) return text.status();
   absl::StatusOr<GatewayConfig> config = ParseConfigYaml(*text);
   if (!config.ok()) {

@@ -1,7 +1,6 @@
 #include "gateway/ops/config_validation.h"
 
 #include <chrono>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gateway/ops/config_rules.h"
+#include "hubcore/file_text.h"
 
 namespace hubgate::gateway {
 
@@ -23,7 +23,7 @@ absl::Status ValidateListenerTls(absl::string_view section, const ListenerTlsCon
   }
   for (const auto& [name, file] :
        {std::pair{"cert_file", &tls.cert_file}, std::pair{"key_file", &tls.key_file}}) {
-    if (!file->empty() && !std::ifstream(*file).good()) {
+    if (!file->empty() && !hubcore::ReadFileText(*file).ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat(section, ".tls.", name, ": cannot open ", *file));
     }

@@ -1,8 +1,6 @@
 #include "gateway/ops/push_api_config.h"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <utility>
 
@@ -13,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/ops/listen_address.h"
 #include "gateway/ops/yaml_fields.h"
+#include "hubcore/file_text.h"
 #include "hubcore/push_api_options.h"
 
 namespace hubgate::gateway {
@@ -89,11 +88,6 @@ absl::Status ParsePushApi(const YAML::Node& node, hubcore::PushApiOptions& push_
       });
 }
 
-bool IsReadableFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return static_cast<bool>(in);
-}
-
 absl::Status ValidateKeys(const GatewayConfig& config) {
   absl::flat_hash_set<std::string> hub_names;
   for (const auto& hub : config.hubs) hub_names.insert(hub.name);
@@ -111,11 +105,9 @@ absl::Status ValidateKeys(const GatewayConfig& config) {
       return fail(absl::StrCat("key '", key.name, "' needs exactly one of key and key_file"));
     }
     if (!key.key_file.empty()) {
-      std::ifstream in(key.key_file, std::ios::binary);
-      if (!in) return fail(absl::StrCat("cannot open key_file ", key.key_file));
-      std::ostringstream text;
-      text << in.rdbuf();
-      if (absl::StripAsciiWhitespace(text.str()).empty()) {
+      absl::StatusOr<std::string> text = hubcore::ReadFileText(key.key_file);
+      if (!text.ok()) return fail(absl::StrCat("cannot open key_file ", key.key_file));
+      if (absl::StripAsciiWhitespace(*text).empty()) {
         return fail(absl::StrCat("key_file ", key.key_file, " is empty"));
       }
     }
@@ -140,7 +132,7 @@ absl::Status ValidateTls(const hubcore::PushApiTlsOptions& tls) {
   for (const auto& [name, path] : {std::pair{"cert_file", &tls.cert_file},
                                    std::pair{"key_file", &tls.key_file},
                                    std::pair{"client_ca_file", &tls.client_ca_file}}) {
-    if (!path->empty() && !IsReadableFile(*path)) {
+    if (!path->empty() && !hubcore::ReadFileText(*path).ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("push_api.tls.", name, ": cannot open ", *path));
     }

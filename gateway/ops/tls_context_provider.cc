@@ -1,7 +1,5 @@
 #include "gateway/ops/tls_context_provider.h"
 
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include <openssl/asn1.h>
@@ -10,6 +8,7 @@
 #include <openssl/x509.h>
 
 #include "absl/strings/str_cat.h"
+#include "hubcore/file_text.h"
 #include "spdlog/spdlog.h"
 
 namespace hubgate::gateway {
@@ -17,20 +16,6 @@ namespace hubgate::gateway {
 namespace {
 
 namespace ssl = boost::asio::ssl;
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string OpenSslError(const boost::system::error_code& ec) {
-  return ec.message();
-}
 
 std::chrono::system_clock::time_point NotAfter(SSL_CTX* context) {
   X509* certificate = SSL_CTX_get0_certificate(context);
@@ -49,9 +34,9 @@ TlsContextProvider::TlsContextProvider(std::string listener, ListenerTlsConfig f
 
 absl::Status TlsContextProvider::ReadFiles(const ListenerTlsConfig& files,
                                            std::string& certificate_pem, std::string& key_pem) {
-  absl::StatusOr<std::string> certificate = ReadFile(files.cert_file);
+  absl::StatusOr<std::string> certificate = hubcore::ReadFileText(files.cert_file);
   if (!certificate.ok()) return certificate.status();
-  absl::StatusOr<std::string> key = ReadFile(files.key_file);
+  absl::StatusOr<std::string> key = hubcore::ReadFileText(files.key_file);
   if (!key.ok()) return key.status();
   certificate_pem = *std::move(certificate);
   key_pem = *std::move(key);
@@ -68,7 +53,7 @@ absl::StatusOr<TlsContextProvider::Loaded> TlsContextProvider::Build(
                        ec);
   auto fail = [&](absl::string_view what) {
     return absl::InvalidArgumentError(
-        absl::StrCat(listener, ".tls: ", what, ": ", OpenSslError(ec)));
+        absl::StrCat(listener, ".tls: ", what, ": ", ec.message()));
   };
   if (ec) return fail("cannot set options");
   context->use_certificate_chain(boost::asio::buffer(certificate_pem), ec);

@@ -36,18 +36,18 @@ bool TrustedProxies::Trusts(const net::ip::address& address) const {
   if (address.is_v6() && address.to_v6().is_v4_mapped()) {
     return Trusts(net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()));
   }
+  // In a network when the address cut to the network's prefix is that network (entries are
+  // kept canonical).
   if (address.is_v4()) {
     for (const auto& network : v4_) {
-      if (net::ip::network_v4(address.to_v4(), 32).is_subnet_of(network) ||
-          network.address() == address.to_v4()) {
+      if (net::ip::network_v4(address.to_v4(), network.prefix_length()).canonical() == network) {
         return true;
       }
     }
     return false;
   }
   for (const auto& network : v6_) {
-    if (net::ip::network_v6(address.to_v6(), 128).is_subnet_of(network) ||
-        network.address() == address.to_v6()) {
+    if (net::ip::network_v6(address.to_v6(), network.prefix_length()).canonical() == network) {
       return true;
     }
   }
