@@ -270,13 +270,6 @@ test('extraEnv, image tag and pod annotations pass through', async () => {
 });
 
 const REFUSED = [
-  ['replicaCount=3', { replicaCount: 3 },
-    /run exactly one replica \(replicaCount > 1 and autoscaling.enabled are refused\): this hubgate version has no scale-out/],
-  ['autoscaling', { autoscaling: { enabled: true } }, /run exactly one replica/],
-  ['redis enabled', { redis: { enabled: true, address: 'redis:6379' } },
-    /redis.\* is not supported: hubgate has no Redis scale-out/],
-  ['3 replicas with redis', { replicaCount: 3, redis: { enabled: true, address: 'redis:6379' } },
-    /run exactly one replica/],
   ['both Push API key sources', { pushApi: { key: 'a', existingSecret: 'b' } }, /pushApi.key or pushApi.existingSecret, not both/],
   ['an inline Push API key in the ConfigMap', { config: { push_api: { keys: [{ name: 'k', key: 'secret' }] } } },
     /config.push_api.keys\[0\] has an inline key/],
