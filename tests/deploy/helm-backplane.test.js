@@ -212,16 +212,20 @@ test('autoscaling with the backplane: an HPA, and the Deployment leaves replicas
 
 test('NOTES: the replicas on the backplane, and the trial Redis marked as not for production', async () => {
   const external = await notes(EXTERNAL);
-  assert.match(external, /Backplane: 3 replicas on Redis redis-0\.redis:6379, redis-1\.redis:6379, 10\.0\.0\.7:6380 \(cluster\)/);
+  assert.match(external, new RegExp('Backplane: 3 replicas on Redis redis-0\\.redis:6379, '
+    + 'redis-1\\.redis:6379, 10\\.0\\.0\\.7:6380 \\(cluster\\), channel prefix push\\.'));
   assert.doesNotMatch(external, /not for production/);
   const trial = await notes(TRIAL);
-  assert.match(trial, new RegExp(`Redis ${REDIS}:6379 deployed by the chart: for trials, not for production`));
+  assert.match(trial,
+    new RegExp(`Redis ${REDIS}:6379 deployed by the chart: for trials, not for production`));
   assert.doesNotMatch(trial, new RegExp(TOKEN_SECRET));
 });
 
 const REFUSED = [
   ['3 replicas without a backplane', { replicaCount: 3 },
-    /replicaCount > 1 and autoscaling.enabled need the Redis backplane \(backplane.redis.addresses or redis.enabled\): without it each pod reaches only its own connections/],
+    new RegExp('replicaCount > 1 and autoscaling.enabled need the Redis backplane '
+      + '\\(backplane.redis.addresses or redis.enabled\\): without it each pod reaches only its '
+      + 'own connections')],
   ['autoscaling without a backplane', { autoscaling: { enabled: true } },
     /replicaCount > 1 and autoscaling.enabled need the Redis backplane/],
   ['a backplane without a token secret', { replicaCount: 3, redis: { enabled: true } },

@@ -85,7 +85,8 @@ const hubgateYaml = (r) => r.one('ConfigMap', FULL).data['hubgate.yaml'];
 async function notes(values) {
   const { args, cleanup } = valueArgs(values);
   try {
-    const r = await helm(['install', 'gw', CHART, '--dry-run=client', '--namespace', 'push', ...args]);
+    const r = await helm(['install', 'gw', CHART, '--dry-run=client', '--namespace', 'push',
+      ...args]);
     if (r.code !== 0) throw new Error(`helm install --dry-run failed:\n${r.stderr}`);
     return r.stdout.slice(r.stdout.indexOf('NOTES:'));
   } finally {
