@@ -122,6 +122,7 @@ struct GatewayServer::Impl {
         &metrics);
     token_signer = std::make_unique<ConnectionTokenSigner>(settings.token_secret);
     workers.SetRoutingObserver(backplane.get());
+    registry.SetCluster(backplane.get());
     context.cluster = backplane.get();
     context.cluster_publisher = cluster_publisher.get();
     context.token_signer = token_signer.get();

@@ -16,9 +16,19 @@ namespace hubgate::hubcore {
 // What the Push API drives: delivery to the connections of this gateway. The in-process
 // implementation hands each worker one item; a Redis backplane can later wrap or replace it.
 // Every method returns at once and calls `done` exactly once, from any thread.
+// What a push reached (the Push API's SendResponse).
+struct PublishOutcome {
+  // Connections of this gateway (in a cluster: of the replica that took the call) the message
+  // was queued for.
+  uint64_t queued_connections = 0;
+  // In a cluster: the replicas the push reached through Redis, counted per audience channel
+  // (a replica holding two of the listed groups counts twice); 0 on a single gateway.
+  uint64_t replicas_reached = 0;
+};
+
 class Publisher {
  public:
-  using CountCallback = absl::AnyInvocable<void(absl::StatusOr<uint64_t>) &&>;
+  using CountCallback = absl::AnyInvocable<void(absl::StatusOr<PublishOutcome>) &&>;
   using FoundCallback = absl::AnyInvocable<void(absl::StatusOr<bool>) &&>;
   // Also reachable as Publisher::ClientResult (the Push API's spelling).
   using ClientResult = hubcore::ClientResult;

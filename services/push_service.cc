@@ -105,11 +105,12 @@ grpc::ServerUnaryReactor* PushService::Send(grpc::CallbackServerContext* context
       hubcore::HubMessage(std::move(invocation)));
 
   publisher_.Publish(request->hub(), *audience, std::move(message),
-                     [reactor, response](absl::StatusOr<uint64_t> queued) {
-                       if (queued.ok()) {
-                         response->set_queued_connections(*queued);
+                     [reactor, response](absl::StatusOr<hubcore::PublishOutcome> outcome) {
+                       if (outcome.ok()) {
+                         response->set_queued_connections(outcome->queued_connections);
+                         response->set_replicas_reached(outcome->replicas_reached);
                        }
-                       reactor->Finish(ToGrpcStatus(queued.status()));
+                       reactor->Finish(ToGrpcStatus(outcome.status()));
                      });
   return reactor;
 }

@@ -155,6 +155,19 @@ void Backplane::WhenSubscribed(std::string channel,
   });
 }
 
+void Backplane::ClaimOnce(std::string_view connection_id, std::chrono::milliseconds ttl,
+                          absl::AnyInvocable<void(absl::StatusOr<bool>) &&> done) {
+  // A key, not a channel: the one piece of cluster state kept in Redis, gone by itself at the
+  // claim deadline. Its name shares the connection channel's slot ({...} hash tag not needed:
+  // it is the channel name plus a suffix kind, so it lives on the same layout rules).
+  std::string key = absl::StrCat(layout().Connection(connection_id), ":claimed");
+  Post([this, key = std::move(key), ttl, done = std::move(done)]() mutable {
+    pub_sub_->SetIfAbsent(key, ttl, [done = std::move(done)](absl::StatusOr<bool> set) mutable {
+      std::move(done)(std::move(set));
+    });
+  });
+}
+
 void Backplane::WhenRoutable(std::string_view hub, std::string_view connection_id,
                              std::string_view user_id, absl::AnyInvocable<void() &&> done) {
   // The user channel, if any, was subscribed with the connection channel (one routing change):

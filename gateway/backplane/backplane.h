@@ -59,6 +59,8 @@ class Backplane final : public ClusterRouting {
   const ChannelLayout& layout() const { return book_.layout(); }
   const std::string& replica_id() const { return replica_id_; }
   BackplaneMetrics& metrics() { return metrics_; }
+  // Whether this replica holds the channel (any thread).
+  bool Holds(std::string_view channel) const { return book_.CountOf(channel) > 0; }
 
   // ClusterRouting (workers' threads).
   void ConnectionOpened(std::string_view hub, std::string_view connection_id,
@@ -69,9 +71,23 @@ class Backplane final : public ClusterRouting {
   void LeftGroup(std::string_view hub, std::string_view group) override;
   void WhenRoutable(std::string_view hub, std::string_view connection_id,
                     std::string_view user_id, absl::AnyInvocable<void() &&> done) override;
+  void ConnectionHeld(std::string_view connection_id) override {
+    book_.ConnectionHeld(connection_id);
+  }
+  void ConnectionReleased(std::string_view connection_id) override {
+    book_.ConnectionReleased(connection_id);
+  }
+  void WhenHeld(std::string_view connection_id, absl::AnyInvocable<void() &&> done) override {
+    WhenSubscribed(layout().Connection(connection_id),
+                   [done = std::move(done)](absl::Status) mutable { std::move(done)(); });
+  }
   // done (on the backplane's thread) once the channel's subscription is confirmed, or it
   // cannot be (see ShardedPubSub::WhenSubscribed).
   void WhenSubscribed(std::string channel, absl::AnyInvocable<void(absl::Status) &&> done);
+  // Marks a connection token as claimed cluster-wide until `ttl` passes (its claim deadline):
+  // done (backplane thread) gets true for the first claim, false for any later one.
+  void ClaimOnce(std::string_view connection_id, std::chrono::milliseconds ttl,
+                 absl::AnyInvocable<void(absl::StatusOr<bool>) &&> done);
 
   Backplane(BackplaneOptions options, ChannelLayout layout, Metrics& metrics);
 

@@ -54,19 +54,20 @@ std::vector<std::string> ChannelsOf(const ChannelLayout& layout, const std::stri
   return channels;
 }
 
-// One push published to several channels: answers once every channel has answered.
-struct PublishFanIn {
-  explicit PublishFanIn(size_t channels, bool count_receivers,
-                        hubcore::Publisher::CountCallback done)
-      : remaining(channels), count_receivers(count_receivers), done(std::move(done)) {}
-  size_t remaining;  // backplane thread only
-  bool count_receivers;
-  uint64_t found = 0;
-  absl::Status failure;
-  hubcore::Publisher::CountCallback done;
-};
-
 }  // namespace
+
+void ClusterPublisher::FinishPart(const std::shared_ptr<PublishFanIn>& fan_in) {
+  if (--fan_in->remaining > 0) {
+    return;
+  }
+  if (!fan_in->failure.ok()) {
+    std::move(fan_in->done)(absl::UnavailableError(absl::StrCat(
+        "push not delivered everywhere: ", BackplaneDownText(), ": ",
+        fan_in->failure.message())));
+    return;
+  }
+  std::move(fan_in->done)(fan_in->outcome);
+}
 
 ClusterPublisher::ClusterPublisher(WorkerPool& workers, absl::flat_hash_set<std::string> hubs,
                                    Backplane& backplane, Options options, Metrics* metrics)
@@ -94,6 +95,10 @@ void ClusterPublisher::Stop() {
     std::move(pending.done)(absl::UnavailableError("the gateway is shutting down"));
   }
   pending_.clear();
+  for (auto& [id, awaited] : awaiting_echo_) {
+    FinishPart(awaited.fan_in);
+  }
+  awaiting_echo_.clear();
 }
 
 std::string ClusterPublisher::BackplaneDownText() const {
@@ -116,6 +121,7 @@ void ClusterPublisher::Publish(const std::string& hub, const hubcore::Audience& 
   }
   BackplanePush push;
   push.message_id = NewMessageId();
+  const std::string message_id = push.message_id;
   push.origin_replica = backplane_.replica_id();
   push.hub = hub;
   push.audience = audience;
@@ -131,29 +137,32 @@ void ClusterPublisher::Publish(const std::string& hub, const hubcore::Audience& 
   }
   std::vector<std::string> channels = ChannelsOf(backplane_.layout(), hub, audience);
   if (channels.empty()) {
-    std::move(done)(uint64_t{0});
+    std::move(done)(hubcore::PublishOutcome{});
     return;
   }
-  auto fan_in = std::make_shared<PublishFanIn>(
-      channels.size(), audience.kind == hubcore::Audience::Kind::kConnections, std::move(done));
+  // This replica delivers its own share when the push comes back from Redis (that keeps the
+  // order of pushes taken by different replicas); the answer waits for that count when one of
+  // the channels is held here.
+  bool echo_expected = false;
+  for (const std::string& channel : channels) {
+    echo_expected = echo_expected || backplane_.Holds(channel);
+  }
+  auto fan_in =
+      std::make_shared<PublishFanIn>(channels.size() + (echo_expected ? 1 : 0), std::move(done));
+  if (echo_expected) {
+    backplane_.Post([this, fan_in, id = message_id] {
+      awaiting_echo_[id] = AwaitedEcho{Clock::now() + options_.request_timeout, fan_in};
+    });
+  }
   for (std::string& channel : channels) {
     backplane_.Publish(std::move(channel), *payload,
                        [this, fan_in](absl::StatusOr<int64_t> receivers) {
                          if (!receivers.ok()) {
                            fan_in->failure = receivers.status();
-                         } else if (fan_in->count_receivers && *receivers > 0) {
-                           ++fan_in->found;
+                         } else {
+                           fan_in->outcome.replicas_reached += static_cast<uint64_t>(*receivers);
                          }
-                         if (--fan_in->remaining > 0) {
-                           return;
-                         }
-                         if (!fan_in->failure.ok()) {
-                           std::move(fan_in->done)(absl::UnavailableError(absl::StrCat(
-                               "push not delivered: ", BackplaneDownText(), ": ",
-                               fan_in->failure.message())));
-                           return;
-                         }
-                         std::move(fan_in->done)(fan_in->found);
+                         FinishPart(fan_in);
                        });
   }
 }
@@ -169,13 +178,14 @@ void ClusterPublisher::PublishLocallyOnly(const std::string& hub,
   const bool connections = audience.kind == hubcore::Audience::Kind::kConnections;
   local_.Publish(
       hub, audience, std::move(message),
-      [this, connections, listed, done = std::move(done)](absl::StatusOr<uint64_t> count) mutable {
-        if (!count.ok() || (connections && *count == listed)) {
+      [this, connections, listed,
+       done = std::move(done)](absl::StatusOr<hubcore::PublishOutcome> count) mutable {
+        if (!count.ok() || (connections && count->queued_connections == listed)) {
           std::move(done)(count);  // every listed connection is here: nothing was missed
           return;
         }
         std::move(done)(absl::UnavailableError(absl::StrCat(
-            BackplaneDownText(), ": the push reached the ", *count,
+            BackplaneDownText(), ": the push reached the ", count->queued_connections,
             " connection(s) on this replica, not those on other replicas")));
       });
 }

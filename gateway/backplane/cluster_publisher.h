@@ -47,8 +47,7 @@ class ClusterPublisher final : public hubcore::Publisher {
   void SetAdvertiseAddress(std::string address) { options_.advertise_address = std::move(address); }
 
   bool HasHub(const std::string& hub) const override { return hubs_.contains(hub); }
-  // `done` gets, for a connection audience, how many of the connections exist in the cluster;
-  // for the other audiences 0 (replicas do not report their counts back).
+  // `done` gets the recipients on this replica and the replicas reached (PublishOutcome).
   void Publish(const std::string& hub, const hubcore::Audience& audience,
                hubcore::SerializedMessageConstSharedPtr message, CountCallback done) override;
   void AddToGroup(const std::string& hub, const std::string& connection_id,
@@ -65,12 +64,27 @@ class ClusterPublisher final : public hubcore::Publisher {
 
  private:
   using ReplyCallback = absl::AnyInvocable<void(absl::StatusOr<ConnectionReply>) &&>;
+  // One push published to several channels: answers once every channel has answered, and
+  // this replica's own delivery (its echo) has been counted. Backplane thread only.
+  struct PublishFanIn {
+    PublishFanIn(size_t parts, CountCallback done) : remaining(parts), done(std::move(done)) {}
+    size_t remaining;
+    hubcore::PublishOutcome outcome;
+    absl::Status failure;
+    CountCallback done;
+  };
+  // A push whose delivery here waits for its echo from Redis.
+  struct AwaitedEcho {
+    std::chrono::steady_clock::time_point deadline;
+    std::shared_ptr<PublishFanIn> fan_in;
+  };
   struct PendingRequest {
     std::chrono::steady_clock::time_point deadline;
     std::string connection_id;
     ReplyCallback done;
   };
 
+  void FinishPart(const std::shared_ptr<PublishFanIn>& fan_in);
   void PublishLocallyOnly(const std::string& hub, const hubcore::Audience& audience,
                           hubcore::SerializedMessageConstSharedPtr message, CountCallback done);
   // Sends a request to the connection's channel (any thread); `done` runs on the backplane's
@@ -100,6 +114,7 @@ class ClusterPublisher final : public hubcore::Publisher {
   // Backplane thread only.
   uint64_t next_request_id_ = 0;
   absl::flat_hash_map<uint64_t, PendingRequest> pending_;
+  absl::flat_hash_map<std::string, AwaitedEcho> awaiting_echo_;  // by message id
   RecentMessageIds recent_pushes_;
   std::unique_ptr<net::steady_timer> sweep_timer_;
 };

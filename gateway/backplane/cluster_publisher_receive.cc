@@ -48,8 +48,26 @@ void ClusterPublisher::OnPush(BackplanePush push) {
   auto message = std::make_shared<const hubcore::SerializedMessage>(
       hubcore::MessageType::kInvocation, std::move(push.json_frame),
       std::move(push.messagepack_frame));
+  std::shared_ptr<PublishFanIn> fan_in;
+  if (push.origin_replica == backplane_.replica_id()) {
+    if (auto it = awaiting_echo_.find(push.message_id); it != awaiting_echo_.end()) {
+      fan_in = std::move(it->second.fan_in);
+      awaiting_echo_.erase(it);
+    }
+  }
   delivery_.Publish(push.hub, push.audience, std::move(message),
-                    [](absl::StatusOr<uint64_t>) {});
+                    [this, fan_in](absl::StatusOr<hubcore::PublishOutcome> outcome) {
+                      if (fan_in == nullptr) {
+                        return;
+                      }
+                      // On a worker: the fan-in belongs to the backplane's thread.
+                      backplane_.Post([this, fan_in, outcome = std::move(outcome)] {
+                        if (outcome.ok()) {
+                          fan_in->outcome.queued_connections = outcome->queued_connections;
+                        }
+                        FinishPart(fan_in);
+                      });
+                    });
 }
 
 void ClusterPublisher::OnRequest(ConnectionRequest request) {
@@ -150,6 +168,15 @@ void ClusterPublisher::ExpireRequests() {
       expired.push_back(std::move(it->second.done));
       ids.push_back(it->second.connection_id);
       pending_.erase(it++);
+    } else {
+      ++it;
+    }
+  }
+  for (auto it = awaiting_echo_.begin(); it != awaiting_echo_.end();) {
+    if (it->second.deadline <= now) {
+      // The channel was given up between the publish and its echo: nothing was queued here.
+      FinishPart(it->second.fan_in);
+      awaiting_echo_.erase(it++);
     } else {
       ++it;
     }

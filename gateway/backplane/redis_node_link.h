@@ -44,6 +44,11 @@ class RedisNodeLink : public std::enable_shared_from_this<RedisNodeLink> {
   // SPUBLISH on the publish connection; with asking, preceded by ASKING (an ASK redirection).
   void Publish(std::string_view channel, std::string_view payload, bool asking,
                RedisConnection::ReplyCallback on_reply);
+  // Any other command on the publish connection (e.g. SET ... NX).
+  void Command(std::initializer_list<std::string_view> arguments,
+               RedisConnection::ReplyCallback on_reply) {
+    publisher_->Send(arguments, std::move(on_reply));
+  }
   // SSUBSCRIBE; on_reply gets the confirmation or the error reply (e.g. MOVED).
   void Subscribe(const std::string& channel, RedisConnection::ReplyCallback on_reply);
   // SUNSUBSCRIBE, when the channel is held here.

@@ -388,6 +388,30 @@ void ShardedPubSub::PublishTo(const RedisNodeAddress& master,
       });
 }
 
+void ShardedPubSub::SetIfAbsent(std::string_view key, std::chrono::milliseconds ttl,
+                                absl::AnyInvocable<void(absl::StatusOr<bool>)> done) {
+  RedisNodeLinkPtr link = stopped_ ? nullptr : LinkFor(key);
+  if (link == nullptr || !link->up()) {
+    absl::Status status = absl::UnavailableError(
+        absl::StrCat("the Redis master of key \"", std::string(key), "\" is not connected"));
+    net::post(io_context_, [done = std::move(done), status]() mutable { done(status); });
+    return;
+  }
+  const std::string ttl_text = std::to_string(std::max<int64_t>(1, ttl.count()));
+  link->Command({"SET", key, "1", "NX", "PX", ttl_text},
+                [name = link->name(), done = std::move(done)](
+                    absl::StatusOr<RedisReply> reply) mutable {
+                  if (!reply.ok()) {
+                    done(reply.status());
+                  } else if (reply->is_error()) {
+                    done(absl::FailedPreconditionError(
+                        absl::StrCat("Redis node ", name, " refused SET: ", reply->str())));
+                  } else {
+                    done(reply->type() != RedisReply::Type::kNil);
+                  }
+                });
+}
+
 void ShardedPubSub::OnLinkDown(const std::string& name, absl::Status reason) {
   links_.erase(name);
   // In a cluster, the retry reloads the map too: a lost master may have failed over.

@@ -78,6 +78,10 @@ class ShardedPubSub : public std::enable_shared_from_this<ShardedPubSub> {
   // channel in the set, Unavailable when its master is not connected or the link is lost
   // first, FailedPrecondition when the channel is not in the set.
   void WhenSubscribed(std::string_view channel, DoneCallback done);
+  // SET key 1 NX PX ttl on the key's master: done gets true when this call set it, false when
+  // it existed already, Unavailable / FailedPrecondition as Publish (no redirection followed).
+  void SetIfAbsent(std::string_view key, std::chrono::milliseconds ttl,
+                   absl::AnyInvocable<void(absl::StatusOr<bool>)> done);
   // Adds/removes the channel to/from the set held; the caller counts references.
   void Subscribe(std::string_view channel);
   void Unsubscribe(std::string_view channel);

@@ -56,6 +56,18 @@ void SubscriptionBook::ConnectionClosed(std::string_view hub, std::string_view c
   }
 }
 
+void SubscriptionBook::ConnectionHeld(std::string_view connection_id) {
+  std::string connection = layout_.Connection(connection_id);
+  std::lock_guard lock(mutex_);
+  Acquire(std::move(connection));
+}
+
+void SubscriptionBook::ConnectionReleased(std::string_view connection_id) {
+  std::string connection = layout_.Connection(connection_id);
+  std::lock_guard lock(mutex_);
+  Release(connection);
+}
+
 void SubscriptionBook::JoinedGroup(std::string_view hub, std::string_view group) {
   std::string channel = layout_.Group(hub, group);
   std::lock_guard lock(mutex_);

@@ -46,6 +46,9 @@ class SubscriptionBook {
                         std::string_view user_id);
   void ConnectionClosed(std::string_view hub, std::string_view connection_id,
                         std::string_view user_id);
+  // The connection registry holds / let go of a connection (its c: channel only).
+  void ConnectionHeld(std::string_view connection_id);
+  void ConnectionReleased(std::string_view connection_id);
   // One connection joined / left the group.
   void JoinedGroup(std::string_view hub, std::string_view group);
   void LeftGroup(std::string_view hub, std::string_view group);

@@ -11,6 +11,7 @@
 #include "gateway/http/refusal.h"
 #include "gateway/http/request_authenticator.h"
 #include "gateway/http/request_router.h"
+#include "gateway/runtime/cluster_routing.h"
 #include "hubcore/connection_id.h"
 
 namespace hubgate::gateway {
@@ -71,8 +72,9 @@ bool ClusterConnectionLocator::Start(HttpSession& session, Request& request,
   session.BeginRequest(request);
   auto self = session.shared_from_this();
   Worker& worker = session.worker();
+  const std::string connection_id = claims->connection_id;  // the lambda takes `claims`
   context.cluster_publisher->Locate(
-      hub.name, claims->connection_id,
+      hub.name, connection_id,
       [self, &worker, &hub, token = *std::move(token), claims = *std::move(claims), user_id,
        request = std::move(request),
        done = std::move(done)](absl::StatusOr<std::string> holder) mutable {
@@ -88,13 +90,62 @@ bool ClusterConnectionLocator::Start(HttpSession& session, Request& request,
             spdlog::info("backplane: cannot locate connection {}: {}", claims.connection_id,
                          std::string(holder.status().message()));
           }
-          if (!AdmitHere(*self, token, hub, claims, user_id)) {
+          const auto left = claims.claim_deadline - std::chrono::system_clock::now();
+          if (left <= std::chrono::system_clock::duration::zero()) {
+            // Too late to claim, and nobody holds it: 404 as for an unknown token.
+            std::move(done)(*self, std::move(request), Verdict{});
             return;
           }
-          std::move(done)(*self, std::move(request), Verdict{});
+          // Only the first claim anywhere counts: a token whose connection has ended is
+          // unknown, as on one node.
+          HttpSession& session = *self;
+          const std::string id = claims.connection_id;  // the lambda takes `claims`
+          session.context().cluster->ClaimOnce(
+              id, std::chrono::duration_cast<std::chrono::milliseconds>(left),
+              [self = std::move(self), &hub, token = std::move(token),
+               claims = std::move(claims), user_id = std::move(user_id),
+               request = std::move(request),
+               done = std::move(done)](absl::StatusOr<bool> first) mutable {
+                Worker& worker = self->worker();
+                worker.Post([self = std::move(self), &hub, token = std::move(token),
+                             claims = std::move(claims), user_id = std::move(user_id),
+                             request = std::move(request), done = std::move(done),
+                             first = std::move(first)]() mutable {
+                  if (first.ok() && !*first) {
+                    std::move(done)(*self, std::move(request), Verdict{});  // 404
+                    return;
+                  }
+                  AdmitAndServe(std::move(self), hub, token, claims, user_id,
+                                std::move(request), std::move(done));
+                });
+              });
         });
       });
   return true;
+}
+
+void ClusterConnectionLocator::AdmitAndServe(std::shared_ptr<HttpSession> self,
+                                             const hubcore::HubOptions& hub,
+                                             const std::string& token,
+                                             const ConnectionTokenSigner::Claims& claims,
+                                             const std::string& user_id, Request request,
+                                             Done done) {
+  if (!AdmitHere(*self, token, hub, claims, user_id)) {
+    return;
+  }
+  // Served once the other replicas can find the connection here (a send racing the
+  // first poll to another replica must be forwarded, not admitted there too).
+  HttpSession& session = *self;
+  session.context().cluster->WhenHeld(
+      claims.connection_id,
+      [self = std::move(self), request = std::move(request),
+       done = std::move(done)]() mutable {
+        Worker& worker = self->worker();
+        worker.Post([self = std::move(self), request = std::move(request),
+                     done = std::move(done)]() mutable {
+          std::move(done)(*self, std::move(request), Verdict{});
+        });
+      });
 }
 
 }  // namespace hubgate::gateway

@@ -4,6 +4,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "boost/url/url_view.hpp"
+#include "gateway/http/connection_token.h"
 #include "gateway/http/http_session.h"
 #include "hubcore/hub_options.h"
 
@@ -28,6 +29,14 @@ class ClusterConnectionLocator {
   // request over: `done` then runs on the session's worker, or the locator answered a refusal.
   static bool Start(HttpSession& session, Request& request, const hubcore::HubOptions& hub,
                     const boost::urls::url_view& url, Done done);
+
+ private:
+  // Nobody holds the connection and this is its first claim: admitted here, served once the
+  // other replicas can find it here.
+  static void AdmitAndServe(std::shared_ptr<HttpSession> self, const hubcore::HubOptions& hub,
+                            const std::string& token,
+                            const ConnectionTokenSigner::Claims& claims,
+                            const std::string& user_id, Request request, Done done);
 };
 
 }  // namespace hubgate::gateway

@@ -1,5 +1,7 @@
 #include "gateway/runtime/connection_registry.h"
 
+#include "gateway/runtime/cluster_routing.h"
+
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -139,8 +141,12 @@ void ConnectionRegistry::Insert(const std::string& token, Entry entry) {
     shard.deadlines.emplace_back(entry.connect_deadline, token);
     std::push_heap(shard.deadlines.begin(), shard.deadlines.end(), std::greater<>());
   }
+  const std::string connection_id = entry.connection_id;
   auto [it, inserted] = shard.entries.try_emplace(token, std::move(entry));
   HUBGATE_CHECK(inserted, "connection tokens are unique");
+  if (cluster_ != nullptr) {
+    cluster_->ConnectionHeld(connection_id);  // under the shard lock: before any Remove of it
+  }
 }
 
 void ConnectionRegistry::Release(const Entry& entry, bool was_unclaimed, bool leaving) {
@@ -237,6 +243,9 @@ void ConnectionRegistry::Remove(const std::string& token) {
     }
     removed = std::move(it->second);
     shard.entries.erase(it);
+    if (cluster_ != nullptr) {
+      cluster_->ConnectionReleased(removed->connection_id);
+    }
   }
   Release(*removed, !removed->claimed, /*leaving=*/true);
 }
@@ -256,6 +265,9 @@ size_t ConnectionRegistry::ExpireUnclaimed(TimePoint now) {
             it->second.connect_deadline == heap.back().first) {
           gone.push_back(std::move(it->second));
           shard.entries.erase(it);
+          if (cluster_ != nullptr) {
+            cluster_->ConnectionReleased(gone.back().connection_id);
+          }
         }
         heap.pop_back();
       }

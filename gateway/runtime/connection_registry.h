@@ -27,6 +27,7 @@ inline constexpr char kNoConnectionWithThatId[] = "No Connection with that ID";
 // The transport a connection uses (none until the first transport request arrives).
 enum class TransportKind : uint8_t { kNone, kWebSockets, kServerSentEvents, kLongPolling };
 
+class ClusterRouting;
 class Metrics;
 
 // Connections created by negotiate, keyed by their secret token, until their transport closes.
@@ -69,6 +70,8 @@ class ConnectionRegistry {
   // Before the gateway starts serving: the limits, the hubs counted per hub, and `metrics`
   // (may be null), which counts refusals by limit.
   void Configure(Limits limits, const std::vector<std::string>& hubs, Metrics* metrics);
+  // Before serving, in a cluster: told of every connection taken in and let go.
+  void SetCluster(ClusterRouting* cluster) { cluster_ = cluster; }
 
   // Registers a new connection, within the limits: Unavailable (HTTP 503) when the process or
   // the hub has no room, ResourceExhausted (HTTP 429) when the user or the address has used its
@@ -98,6 +101,7 @@ class ConnectionRegistry {
   size_t unclaimed() const { return unclaimed_.load(std::memory_order_relaxed); }
 
  private:
+  ClusterRouting* cluster_ = nullptr;
   static constexpr size_t kShards = 16;
   using Deadline = std::pair<TimePoint, std::string>;  // of an unclaimed entry's token
   struct Shard {

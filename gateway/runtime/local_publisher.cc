@@ -36,7 +36,7 @@ class PublishJob {
     }
     total_.fetch_add(count, std::memory_order_relaxed);
     if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      std::move(done_)(total_.load(std::memory_order_relaxed));
+      std::move(done_)(hubcore::PublishOutcome{total_.load(std::memory_order_relaxed), 0});
     }
   }
 
@@ -96,7 +96,7 @@ void LocalPublisher::Publish(const std::string& hub, const hubcore::Audience& au
     }
   }
   if (targets.empty()) {
-    std::move(done)(uint64_t{0});
+    std::move(done)(hubcore::PublishOutcome{});
     return;
   }
   auto job = std::make_shared<PublishJob>(hub, audience, std::move(message), targets.size(),

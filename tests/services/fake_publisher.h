@@ -50,11 +50,15 @@ class FakePublisher final : public hubcore::Publisher {
 
   void Publish(const std::string& hub, const hubcore::Audience& audience,
                hubcore::SerializedMessageConstSharedPtr message, CountCallback done) override {
-    absl::StatusOr<uint64_t> result;
+    absl::StatusOr<hubcore::PublishOutcome> result;
     {
       std::lock_guard lock(mutex_);
       published_.push_back({hub, audience, std::move(message)});
-      result = publish_result_;
+      if (publish_result_.ok()) {
+      result = hubcore::PublishOutcome{*publish_result_, 0};
+    } else {
+      result = publish_result_.status();
+    }
     }
     Complete(std::move(done), std::move(result));
   }

@@ -54,14 +54,16 @@ class LocalPublisherTest : public ::testing::Test {
   }
 
   uint64_t PublishAndWait(const hubcore::Audience& audience) {
-    std::promise<absl::StatusOr<uint64_t>> result;
+    std::promise<absl::StatusOr<hubcore::PublishOutcome>> result;
     auto message = std::make_shared<const hubcore::SerializedMessage>(
         hubcore::InvocationMessage{{}, std::nullopt, "Hello", {hubcore::Value(1)}, {}});
     publisher_.Publish("posts", audience, message,
-                       [&](absl::StatusOr<uint64_t> count) { result.set_value(count); });
-    auto count = result.get_future().get();
-    EXPECT_TRUE(count.ok());
-    return count.value_or(0);
+                       [&](absl::StatusOr<hubcore::PublishOutcome> outcome) {
+                         result.set_value(outcome);
+                       });
+    auto outcome = result.get_future().get();
+    EXPECT_TRUE(outcome.ok());
+    return outcome.ok() ? outcome->queued_connections : 0;
   }
 
   WorkerPool pool_{2};
@@ -118,10 +120,10 @@ TEST_F(LocalPublisherTest, GroupChangesGoToTheOwningWorker) {
 }
 
 TEST_F(LocalPublisherTest, UnknownHubIsNotFound) {
-  std::promise<absl::StatusOr<uint64_t>> result;
+  std::promise<absl::StatusOr<hubcore::PublishOutcome>> result;
   auto message = std::make_shared<const hubcore::SerializedMessage>(hubcore::PingMessage{});
   publisher_.Publish("nope", hubcore::Audience::All(), message,
-                     [&](absl::StatusOr<uint64_t> r) { result.set_value(r); });
+                     [&](absl::StatusOr<hubcore::PublishOutcome> r) { result.set_value(r); });
   EXPECT_TRUE(absl::IsNotFound(result.get_future().get().status()));
 }
 
