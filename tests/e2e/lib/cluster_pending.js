@@ -1,0 +1,25 @@
+'use strict';
+// Scale-out test files written before the gateway code they test (issue 12): they fail until
+// it lands, so `npm test` skips them, by file name, until they pass. Set
+// HUBGATE_E2E_CLUSTER_PENDING=1 (as `npm run test:cluster` does) to run them anyway.
+// Remove a name from the list once its file passes.
+
+const path = require('node:path');
+
+const PENDING = new Set([]);
+
+/**
+ * node:test options for the tests of `filename`: { skip: reason } while the file is pending and
+ * not asked for, { skip: false } otherwise.
+ */
+function pendingOptions(filename) {
+  const name = path.basename(filename, '.test.js');
+  if (!PENDING.has(name) || process.env.HUBGATE_E2E_CLUSTER_PENDING === '1') {
+    return { skip: false };
+  }
+  return {
+    skip: `${name}: pending until the scale-out code lands (HUBGATE_E2E_CLUSTER_PENDING=1 runs it)`,
+  };
+}
+
+module.exports = { pendingOptions, PENDING };
