@@ -25,7 +25,7 @@ const DEFAULT_HUBS = [{ name: 'posts', path: '/hubs/posts' }];
 
 /**
  * Starts Redis, `replicas` hubgate processes and nginx. Options: redis ('single' | 'cluster' |
- * 'none'), hubs, config (more gateway settings, the same on every replica), backplane (more
+ * 'none', or a server or cluster already started by lib/redis.js, which stop() then ends), hubs, config (more gateway settings, the same on every replica), backplane (more
  * backplane settings), workers, name (prefix of the process names in log dumps), nginx (false:
  * no balancer).
  */
@@ -41,19 +41,20 @@ async function startCluster({
 } = {}) {
   const cluster = {
     name,
-    redis: undefined,
+    redis: typeof redis === 'object' ? redis : undefined,
     replicas: [],
     lb: undefined,
     push: undefined,
     tokenSecret: TOKEN_SECRET,
   };
+  const kind = typeof redis === 'object' ? (redis.nodes ? 'cluster' : 'single') : redis;
   const replicaConfig = (index) => {
     const full = { ...config, hubs };
-    if (redis !== 'none') {
+    if (kind !== 'none') {
       full.backplane = {
         type: 'redis',
         addresses: cluster.redis.addresses || [cluster.redis.address],
-        cluster: redis === 'cluster',
+        cluster: kind === 'cluster',
         token_secret: TOKEN_SECRET,
         replica_id: `${name}-r${index}`,
         ...backplane,
@@ -118,9 +119,15 @@ async function startCluster({
   };
 
   try {
-    if (redis === 'single') cluster.redis = await startRedis({ name: `${name}-redis` });
-    else if (redis === 'cluster') cluster.redis = await startRedisCluster({ name: `${name}-redis` });
-    else if (redis !== 'none') throw new Error(`redis: unknown kind ${redis}`);
+    if (cluster.redis) {
+      // started by the caller
+    } else if (kind === 'single') {
+      cluster.redis = await startRedis({ name: `${name}-redis` });
+    } else if (kind === 'cluster') {
+      cluster.redis = await startRedisCluster({ name: `${name}-redis` });
+    } else if (kind !== 'none') {
+      throw new Error(`redis: unknown kind ${kind}`);
+    }
     await Promise.all(Array.from({ length: replicas }, (_, i) => cluster.startReplica(i)));
     if (nginx) {
       cluster.lb = await startNginx({
