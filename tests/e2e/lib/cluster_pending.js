@@ -9,6 +9,7 @@ const path = require('node:path');
 const PENDING = new Set([
   'cluster_audiences',
   'cluster_redis_cluster',
+  'cluster_connect',
 ]);
 
 /**
