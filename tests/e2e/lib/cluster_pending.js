@@ -10,6 +10,7 @@ const PENDING = new Set([
   'cluster_audiences',
   'cluster_redis_cluster',
   'cluster_connect',
+  'cluster_membership',
 ]);
 
 /**
