@@ -89,6 +89,7 @@ async function startCluster({
     gw.grpcClient.close();
     gw.process.kill('SIGKILL');
     await gw.exited;
+    await gw.stop(); // already exited: only removes its configuration directory
   };
   /** Stops replica `index` (SIGTERM unless `signal` is SIGKILL) and starts it on its ports. */
   cluster.restartReplica = async (index, { signal = 'SIGTERM' } = {}) => {

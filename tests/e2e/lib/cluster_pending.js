@@ -11,6 +11,8 @@ const PENDING = new Set([
   'cluster_redis_cluster',
   'cluster_connect',
   'cluster_membership',
+  'cluster_faults_redis',
+  'cluster_faults_replicas',
 ]);
 
 /**
