@@ -7,7 +7,9 @@
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
 const { test } = require('./lib/gateway');
-const { negotiate, connect, waitFor, stopAll } = require('./lib/clients');
+const { negotiate, connect, waitFor, stopAll, RS } = require('./lib/clients');
+const { sseOpen, send, poll } = require('./lib/transports');
+const { Status } = require('./lib/hub_handler');
 const { startCluster, counterSum } = require('./lib/cluster');
 const { scrape } = require('./lib/admin');
 const { startRedis, startRedisCluster, parseClusterInfo, parseClusterNodes } = require('./lib/redis');
@@ -92,6 +94,75 @@ test('a WebSocket upgrade passes through nginx; the replica that took it deliver
   } finally {
     await stopAll([conn]);
   }
+});
+
+/**
+ * Sends throwaway requests through nginx until the next one will go to replica `index` (the
+ * rotation is strict: 0, 1, 2, 0, ...; only one test runs at a time).
+ */
+async function steerTo(index) {
+  for (;;) {
+    const response = await fetch(`${cluster.lb.httpUrl}/steer`);
+    await response.arrayBuffer();
+    const answered = cluster.replicaOfAddress(response.headers.get('x-upstream'));
+    if ((answered + 1) % 3 === index) return;
+  }
+}
+
+test('Server-Sent Events and a held long poll pass through nginx unbuffered', async () => {
+  const hub = cluster.hubUrl('/hubs/posts');
+  const n = await negotiate(hub);
+  const holder = cluster.replicaOfAddress(n.headers.get('x-upstream'));
+  const token = n.body.connectionToken;
+  // Plain replicas share nothing: every request of this connection is steered to its holder.
+  await steerTo(holder);
+  const sse = await sseOpen(hub, token);
+  try {
+    assert.equal(sse.status, 200);
+    assert.equal(sse.headers.get('x-upstream'), n.headers.get('x-upstream'));
+    // The first ":" line arrives while the response is still open: nothing buffers it.
+    await sse.waitFor((t) => t.startsWith(':\r\n'), 'the first ":" line through nginx');
+    await steerTo(holder);
+    assert.equal((await send(hub, token, `{"protocol":"json","version":1}${RS}`)).status, 200);
+    await sse.waitFor((t) => t.includes(`data: {}${RS}`), 'the handshake answer');
+    const r = await cluster.replicas[holder].grpcClient.send({
+      hub: 'posts', method: 'Evt', connectionId: n.body.connectionId, argumentsJson: '["e"]',
+    });
+    assert.equal(r.queuedConnections, '1');
+    await sse.waitFor((t) => t.includes('"target":"Evt"'), 'the pushed event through nginx');
+  } finally {
+    sse.close();
+  }
+
+  const lp = await negotiate(hub);
+  const lpHolder = cluster.replicaOfAddress(lp.headers.get('x-upstream'));
+  const lpToken = lp.body.connectionToken;
+  await steerTo(lpHolder);
+  assert.equal((await poll(hub, lpToken)).status, 200);
+  await steerTo(lpHolder);
+  assert.equal((await send(hub, lpToken, `{"protocol":"json","version":1}${RS}`)).status, 200);
+  await steerTo(lpHolder);
+  assert.equal((await poll(hub, lpToken)).body.toString(), `{}${RS}`);
+  await steerTo(lpHolder);
+  // A poll held by the replica is answered through nginx by a later push.
+  const held = poll(hub, lpToken, { timeoutMs: 10000 });
+  await cluster.replicas[lpHolder].waitForLog(
+    new RegExp(`connection ${lp.body.connectionId}: long poll held`),
+  );
+  await cluster.replicas[lpHolder].grpcClient.send({
+    hub: 'posts', method: 'Late', connectionId: lp.body.connectionId,
+  });
+  const answered = await held;
+  assert.equal(answered.status, 200);
+  assert.match(answered.body.toString(), /"target":"Late"/);
+});
+
+test('gRPC errors pass through nginx with their code and message', async () => {
+  const err = await cluster.push
+    .send({ hub: 'no-such-hub', method: 'M', all: {} })
+    .then(() => assert.fail('must fail'), (e) => e);
+  assert.equal(err.code, Status.NOT_FOUND);
+  assert.match(err.details, /no-such-hub/);
 });
 
 test('a SIGKILLed replica is skipped; restarted on its ports it is balanced to again', async () => {
