@@ -20,6 +20,7 @@ const { collect, mintToken, stopAll } = require('./clients');
 const { startCluster } = require('./cluster');
 const { connectOn } = require('./cluster_clients');
 const { parseClusterNodes, startRedisCluster } = require('./redis');
+const { fromValue, Status } = require('./hub_handler');
 
 const SECRET = 'cluster-audience-secret-0123456789abcdef';
 const PREFIX = 'hubgate'; // backplane.channel_prefix's default
@@ -109,6 +110,7 @@ function defineAudienceTests({ redis, name, options = {} }) {
       state.ids[conn] = c.connectionId;
       state.logs[conn] = collect(c, ['Msg', 'Marker']);
     }
+    state.conns.c2.on('Add', (a, b) => a + b);
     // Alice on the other hub, on replica 1 (where a2 of hub posts lives too).
     const other = await connectOn(cluster, 1, '/hubs/other', {
       accessToken: mintToken(names.alice, SECRET),
@@ -267,6 +269,23 @@ function defineAudienceTests({ redis, name, options = {} }) {
       { users: { userIds: [state.names.bob, state.names.carol, state.names.bob, 'nobody'] } },
       ['b1', 'b2', 'c1', 'c2'],
     );
+  });
+
+  t('InvokeClient and AddToGroup reach a client held by another replica', async () => {
+    const r = await state.cluster.replicas[0].grpcClient.invokeClient(
+      { hub: 'posts', connectionId: state.ids.c2, method: 'Add', argumentsJson: '[20, 22]' },
+      { timeoutMs: 15000 },
+    );
+    assert.equal(r.outcome, 'result');
+    assert.equal(fromValue(r.result), 42);
+    const unknown = await state.cluster.push
+      .invokeClient({ hub: 'posts', connectionId: 'no-such-connection', method: 'Add' })
+      .then(() => assert.fail('InvokeClient of an unknown connection must fail'), (e) => e);
+    assert.equal(unknown.code, Status.NOT_FOUND);
+    const missing = await state.cluster.replicas[1].grpcClient.addToGroup({
+      hub: 'posts', connectionId: 'no-such-connection', group: state.names.red,
+    });
+    assert.equal(missing.connectionFound, false);
   });
 
   t('no client received any push twice or where it should not, in the end', async () => {
