@@ -63,10 +63,10 @@ absl::Status FinalizeConfig(GatewayConfig& config) {
   absl::StatusOr<std::string> grpc_listen = GrpcListenAddress(config.grpc_listen);
   if (!grpc_listen.ok()) return grpc_listen.status();  // unreachable: validated above
   config.grpc_listen = *std::move(grpc_listen);
-  // Refused Redis/backplane settings, then the Push API's keys and TLS files.
+  // Refused Redis settings, the Push API's keys and TLS files, then the backplane.
   if (absl::Status s = RejectUnsupportedEnvironment(); !s.ok()) return s;
   if (absl::Status s = FinalizePushApiConfig(config); !s.ok()) return s;
-  return absl::OkStatus();
+  return FinalizeBackplaneConfig(config);
 }
 
 }  // namespace hubgate::gateway

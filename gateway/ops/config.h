@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "hubcore/hub_options.h"
+#include "gateway/ops/backplane_config.h"
 #include "hubcore/push_api_options.h"
 
 namespace hubgate::gateway {
@@ -102,6 +103,8 @@ struct GatewayConfig {
   std::vector<hubcore::HubOptions> hubs;
   // Push API credentials: API keys, TLS/mTLS, loopback-only without them (docs/security.md).
   hubcore::PushApiOptions push_api;
+  // Scale-out over Redis (docs/scale-out.md); off unless configured.
+  BackplaneConfig backplane;
 };
 
 // The built-in configuration: one anonymous hub "posts" at /hubs/posts.

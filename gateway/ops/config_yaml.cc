@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "gateway/ops/backplane_config.h"
 #include "gateway/ops/config.h"
 #include "gateway/ops/config_rules.h"
 #include "gateway/ops/trusted_proxies.h"
@@ -240,6 +241,7 @@ absl::StatusOr<GatewayConfig> ParseConfigYaml(std::string_view yaml_text) {
     YAML::Node sections = root;
     if (absl::Status s = RejectUnsupportedYaml(sections); !s.ok()) return s;
     if (absl::Status s = ParsePushApiYaml(sections, config); !s.ok()) return s;
+    if (absl::Status s = ParseBackplaneYaml(sections, config); !s.ok()) return s;
     if (absl::Status s = ParseRoot(root, config); !s.ok()) return s;
   } catch (const YAML::Exception& e) {
     if (e.mark.is_null()) return absl::InvalidArgumentError(absl::StrCat("YAML error: ", e.msg));

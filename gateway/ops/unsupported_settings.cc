@@ -13,17 +13,17 @@ namespace hubgate::gateway {
 namespace {
 
 constexpr absl::string_view kWhy =
-    "scale-out over Redis (a backplane) is not implemented in this version of hubgate: every "
-    "replica would reach only its own clients. Remove it and run one replica "
-    "(docs/security.md, helm/hubgate/README.md)";
+    "Redis is configured in the backplane section (backplane: {type: redis, addresses: "
+    "[...]}, docs/scale-out.md)";
+constexpr absl::string_view kWhyEnvironment =
+    "Redis is configured with HUBGATE_BACKPLANE_ADDRESSES and the other HUBGATE_BACKPLANE_* "
+    "variables (docs/scale-out.md)";
 
 }  // namespace
 
 absl::Status RejectUnsupportedYaml(const YAML::Node& root) {
   if (!root.IsMap()) return absl::OkStatus();
-  for (const char* key : {"redis", "backplane"}) {
-    if (root[key]) return yaml_fields::KeyError(key, root[key], kWhy);
-  }
+  if (root["redis"]) return yaml_fields::KeyError("redis", root["redis"], kWhy);
   return absl::OkStatus();
 }
 
@@ -31,8 +31,8 @@ absl::Status RejectUnsupportedEnvironment() {
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     const absl::string_view variable(*entry);
     const absl::string_view name = variable.substr(0, variable.find('='));
-    if (absl::StartsWith(name, "HUBGATE_REDIS_") || absl::StartsWith(name, "HUBGATE_BACKPLANE")) {
-      return absl::InvalidArgumentError(absl::StrCat("environment ", name, ": ", kWhy));
+    if (absl::StartsWith(name, "HUBGATE_REDIS_")) {
+      return absl::InvalidArgumentError(absl::StrCat("environment ", name, ": ", kWhyEnvironment));
     }
   }
   return absl::OkStatus();

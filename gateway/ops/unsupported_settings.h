@@ -4,15 +4,15 @@
 
 #include "absl/status/status.h"
 
-// Settings for features this version of hubgate does not have. Ignoring them would be worse
-// than refusing them: with a Redis "backplane" configured, an operator runs several replicas
-// and every push silently reaches only the clients of the replica that received it.
+// Settings that look plausible but are not hubgate's: a top-level `redis` section or
+// HUBGATE_REDIS_* variables (Redis belongs in `backplane`). Ignoring them would be worse than
+// refusing them: an operator would run several replicas believing they share their clients.
 namespace hubgate::gateway {
 
-// `redis` or `backplane` at the top of the configuration file: an error naming the key.
+// `redis` at the top of the configuration file: an error naming the key and the right one.
 absl::Status RejectUnsupportedYaml(const YAML::Node& root);
 
-// HUBGATE_REDIS_* or HUBGATE_BACKPLANE* in the environment: an error naming the variable.
+// HUBGATE_REDIS_* in the environment: an error naming the variable.
 absl::Status RejectUnsupportedEnvironment();
 
 }  // namespace hubgate::gateway

@@ -393,9 +393,9 @@ test('bad push_api settings and Redis settings are configuration errors (exit 2)
 
   run = check(`redis:\n  address: redis:6379\n${hubs}`);
   assert.equal(run.status, 2);
-  assert.match(run.stderr, /redis \(line 2\): scale-out over Redis \(a backplane\) is not implemented/);
+  assert.match(run.stderr, /redis \(line 2\): Redis is configured in the backplane section/);
 
   run = check(hubs, { HUBGATE_REDIS_ADDRESS: 'redis:6379' });
   assert.equal(run.status, 2);
-  assert.match(run.stderr, /environment HUBGATE_REDIS_ADDRESS: scale-out/);
+  assert.match(run.stderr, /environment HUBGATE_REDIS_ADDRESS: Redis is configured with HUBGATE_BACKPLANE_ADDRESSES/);
 });

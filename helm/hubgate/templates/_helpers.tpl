@@ -76,13 +76,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{/* Checks of the values; every template includes it, so any render fails the same way. */}}
 {{- define "hubgate.validate" -}}
 {{- $config := .Values.config | default dict }}
-{{- $replicas := int .Values.replicaCount }}
-{{- if or (gt $replicas 1) (.Values.autoscaling | default dict).enabled }}
-{{- fail "hubgate: run exactly one replica (replicaCount > 1 and autoscaling.enabled are refused): this hubgate version has no scale-out, each pod reaches only its own connections, so a push would silently miss the clients of the other pods (see helm/hubgate/README.md)" }}
-{{- end }}
-{{- if and .Values.redis (or .Values.redis.enabled .Values.redis.address) }}
-{{- fail "hubgate: redis.* is not supported: hubgate has no Redis scale-out (backplane) yet and refuses Redis settings; remove the redis values and run one replica" }}
-{{- end }}
+{{- include "hubgate.validateBackplane" . }}
 {{- if and .Values.pushApi.key .Values.pushApi.existingSecret }}
 {{- fail "hubgate: set pushApi.key or pushApi.existingSecret, not both" }}
 {{- end }}
@@ -175,6 +169,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- if $pushApi }}
 {{- $_ := set $config "push_api" $pushApi }}
+{{- end }}
+{{- with include "hubgate.backplaneConfig" . }}
+{{- $_ := set $config "backplane" (fromYaml .) }}
 {{- end }}
 {{- toYaml $config }}
 {{- end }}

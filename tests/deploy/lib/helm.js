@@ -75,4 +75,25 @@ async function render(values = {}, options = {}) {
   return { objects, all, one, text: r.stdout };
 }
 
-module.exports = { CHART, helm, template, render, valueArgs };
+// The release used by the tests ("gw") gives the objects this name.
+const FULL = 'gw-hubgate';
+const container = (r) => r.one('Deployment', FULL).spec.template.spec.containers[0];
+const envOf = (c) => Object.fromEntries((c.env || []).map((e) => [e.name, e]));
+const hubgateYaml = (r) => r.one('ConfigMap', FULL).data['hubgate.yaml'];
+
+/** `helm install --dry-run=client` with values; resolves with the text from "NOTES:" on. */
+async function notes(values) {
+  const { args, cleanup } = valueArgs(values);
+  try {
+    const r = await helm(['install', 'gw', CHART, '--dry-run=client', '--namespace', 'push',
+      ...args]);
+    if (r.code !== 0) throw new Error(`helm install --dry-run failed:\n${r.stderr}`);
+    return r.stdout.slice(r.stdout.indexOf('NOTES:'));
+  } finally {
+    cleanup();
+  }
+}
+
+module.exports = {
+  CHART, FULL, helm, template, render, valueArgs, notes, container, envOf, hubgateYaml,
+};

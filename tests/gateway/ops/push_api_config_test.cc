@@ -1,5 +1,5 @@
 // push_api in the configuration, HUBGATE_PUSH_API_KEY, the loopback-only default of an
-// unauthenticated Push API, and the refused Redis/backplane settings.
+// unauthenticated Push API.
 #include "gateway/ops/push_api_config.h"
 
 #include <gmock/gmock.h>
@@ -146,24 +146,6 @@ TEST(PushApiConfigTest, MutualTlsCountsAsACredential) {
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(PushApiBindAddress(*config), "127.0.0.1:50051");
   std::remove(pem.c_str());
-}
-
-TEST(UnsupportedSettingsTest, RedisAndBackplaneKeysAreRefusedByName) {
-  for (const char* key : {"redis", "backplane"}) {
-    auto config = ParseConfigYaml(std::string(key) + ":\n  address: redis:6379\n" + kHubs);
-    ASSERT_FALSE(config.ok()) << key;
-    EXPECT_THAT(config.status().message(), HasSubstr(std::string(key) + " (line 2)"));
-    EXPECT_THAT(config.status().message(),
-                HasSubstr("scale-out over Redis (a backplane) is not implemented"));
-  }
-}
-
-TEST(UnsupportedSettingsTest, RedisEnvironmentIsRefusedByName) {
-  ScopedEnv redis("HUBGATE_REDIS_ADDRESS", "redis:6379");
-  GatewayConfig config = DefaultConfig();
-  absl::Status status = FinalizeConfig(config);
-  ASSERT_FALSE(status.ok());
-  EXPECT_THAT(status.message(), HasSubstr("environment HUBGATE_REDIS_ADDRESS: scale-out"));
 }
 
 }  // namespace
