@@ -6,11 +6,15 @@
 
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
-const { test } = require('./lib/gateway');
+const { execFile } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { test, toYaml, GATEWAY_BIN } = require('./lib/gateway');
 const { negotiate, connect, waitFor, stopAll, RS } = require('./lib/clients');
 const { sseOpen, send, poll } = require('./lib/transports');
 const { Status } = require('./lib/hub_handler');
-const { startCluster, counterSum } = require('./lib/cluster');
+const { startCluster, counterSum, replicaConfigWithBackplane } = require('./lib/cluster');
 const { scrape } = require('./lib/admin');
 const { startRedis, startRedisCluster, parseClusterInfo, parseClusterNodes } = require('./lib/redis');
 const { replicasConnectedDuring } = require('./lib/cluster_clients');
@@ -194,6 +198,47 @@ test('a SIGKILLed replica is skipped; restarted on its ports it is balanced to a
     assert.equal(n.status, 200);
     if (cluster.replicaOfAddress(n.headers.get('x-upstream')) === 1) reached += 1;
   }
+});
+
+/** `hubgate --check_config` on `config`; resolves {code, output}. */
+function checkConfig(config) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubgate-e2e-check-'));
+  const file = path.join(dir, 'hubgate.yaml');
+  fs.writeFileSync(file, toYaml(config));
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('HUBGATE_')) delete env[key];
+  return new Promise((resolve) => {
+    execFile(GATEWAY_BIN, [`--config=${file}`, '--check_config'], { env }, (err, stdout, stderr) => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      resolve({ code: err ? err.code : 0, output: stdout + stderr });
+    });
+  });
+}
+
+test('the replicas\' backplane configuration passes hubgate --check_config', async () => {
+  const listeners = {
+    http: { listen: '127.0.0.1:0' },
+    grpc: { listen: '127.0.0.1:0' },
+    admin: { listen: '127.0.0.1:0' },
+  };
+  for (const [addresses, redisCluster] of [
+    [['127.0.0.1:6379'], false],
+    [['127.0.0.1:7001', '127.0.0.1:7002', '127.0.0.1:7003'], true],
+  ]) {
+    const config = replicaConfigWithBackplane({
+      config: listeners, addresses, redisCluster, replicaId: 'check-r0',
+    });
+    const { code, output } = await checkConfig(config);
+    assert.equal(code, 0, `${toYaml(config)}\n${output}`);
+    assert.match(output, /configuration OK/);
+  }
+  // The check is real: a short token secret is refused.
+  const bad = replicaConfigWithBackplane({
+    config: listeners, addresses: ['127.0.0.1:6379'], backplane: { token_secret: 'short' },
+  });
+  const { code, output } = await checkConfig(bad);
+  assert.notEqual(code, 0);
+  assert.match(output, /token_secret/);
 });
 
 test('Redis: starts on a free port, restarts on the same port after SIGTERM and SIGKILL', async () => {

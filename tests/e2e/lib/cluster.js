@@ -48,20 +48,17 @@ async function startCluster({
     tokenSecret: TOKEN_SECRET,
   };
   const kind = typeof redis === 'object' ? (redis.nodes ? 'cluster' : 'single') : redis;
-  const replicaConfig = (index) => {
-    const full = { ...config, hubs };
-    if (kind !== 'none') {
-      full.backplane = {
-        type: 'redis',
+  const replicaConfig = (index) =>
+    kind === 'none'
+      ? { ...config, hubs }
+      : replicaConfigWithBackplane({
+        config,
+        hubs,
         addresses: cluster.redis.addresses || [cluster.redis.address],
-        cluster: kind === 'cluster',
-        token_secret: TOKEN_SECRET,
-        replica_id: `${name}-r${index}`,
-        ...backplane,
-      };
-    }
-    return full;
-  };
+        redisCluster: kind === 'cluster',
+        replicaId: `${name}-r${index}`,
+        backplane,
+      });
   // Ports of each replica, kept for restarts (nginx knows the replicas by address).
   const ports = [];
   cluster.startReplica = async (index) => {
@@ -145,6 +142,32 @@ async function startCluster({
   return cluster;
 }
 
+/**
+ * One replica's configuration: `config` and `hubs` plus the backplane section (Redis at
+ * `addresses`, a Redis Cluster when `redisCluster`), with the shared token secret.
+ */
+function replicaConfigWithBackplane({
+  config = {},
+  hubs = DEFAULT_HUBS,
+  addresses,
+  redisCluster = false,
+  replicaId,
+  backplane = {},
+}) {
+  return {
+    ...config,
+    hubs,
+    backplane: {
+      type: 'redis',
+      addresses,
+      cluster: redisCluster,
+      token_secret: TOKEN_SECRET,
+      replica_id: replicaId,
+      ...backplane,
+    },
+  };
+}
+
 /** The sum of every series of counter `name` whose hub label is `hub`. */
 async function counterSum(gw, name, hub) {
   const metrics = await scrape(gw);
@@ -155,4 +178,4 @@ async function counterSum(gw, name, hub) {
   return sum;
 }
 
-module.exports = { startCluster, counterSum, TOKEN_SECRET };
+module.exports = { startCluster, replicaConfigWithBackplane, counterSum, TOKEN_SECRET };
