@@ -27,7 +27,7 @@ const DEFAULT_HUBS = [{ name: 'posts', path: '/hubs/posts' }];
  * Starts Redis, `replicas` hubgate processes and nginx. Options: redis ('single' | 'cluster' |
  * 'none', or a server or cluster already started by lib/redis.js, which stop() then ends), hubs, config (more gateway settings, the same on every replica), backplane (more
  * backplane settings), workers, name (prefix of the process names in log dumps), nginx (false:
- * no balancer).
+ * no balancer; or {httpPort, grpcPort} to fix nginx's own ports).
  */
 async function startCluster({
   replicas = 3,
@@ -129,6 +129,7 @@ async function startCluster({
     await Promise.all(Array.from({ length: replicas }, (_, i) => cluster.startReplica(i)));
     if (nginx) {
       cluster.lb = await startNginx({
+        ...(typeof nginx === 'object' ? nginx : {}),
         name: `${name}-nginx`,
         http: ports.map((p) => `127.0.0.1:${p.http}`),
         grpc: ports.map((p) => `127.0.0.1:${p.grpc}`),

@@ -13,6 +13,7 @@ const PENDING = new Set([
   'cluster_membership',
   'cluster_faults_redis',
   'cluster_faults_replicas',
+  'cluster_scenario_posts',
 ]);
 
 /**

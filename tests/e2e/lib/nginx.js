@@ -97,19 +97,21 @@ ${servers(grpc)}
 
 /**
  * Starts nginx balancing `http` (host:port list) and `grpc` (host:port list); resolves once it
- * listens.
+ * listens. Its own ports are free ones, or `httpPort` / `grpcPort` when given (e.g. a backend
+ * started first was told the gRPC address).
  */
-async function startNginx({ http, grpc, name = 'nginx' }) {
+async function startNginx({ http, grpc, name = 'nginx', httpPort: fixedHttp, grpcPort: fixedGrpc }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubgate-e2e-nginx-'));
   for (let attempt = 0; ; attempt += 1) {
-    const httpPort = await freePort();
-    let grpcPort = await freePort();
-    while (grpcPort === httpPort) grpcPort = await freePort();
+    let httpPort = fixedHttp;
+    while (httpPort === undefined || httpPort === fixedGrpc) httpPort = await freePort();
+    let grpcPort = fixedGrpc;
+    while (grpcPort === undefined || grpcPort === httpPort) grpcPort = await freePort();
     try {
       return await spawnNginx({ dir, name, httpPort, grpcPort, http, grpc });
     } catch (err) {
-      // Another process took a free port first: try fresh ones.
-      if (!err.portTaken || attempt >= 2) {
+      // Another process took a free port first: try fresh ones (not for a port given).
+      if (!err.portTaken || attempt >= 2 || fixedHttp !== undefined || fixedGrpc !== undefined) {
         fs.rmSync(dir, { recursive: true, force: true });
         throw err;
       }
