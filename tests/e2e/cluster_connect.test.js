@@ -8,7 +8,6 @@
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
 const WebSocket = require('ws');
-const { test } = require('./lib/gateway');
 const {
   signalR,
   connect,
@@ -21,9 +20,10 @@ const {
 const { poll, send, del, records, sseOpen } = require('./lib/transports');
 const { startCluster } = require('./lib/cluster');
 const { connectAcross, numberCollector } = require('./lib/cluster_clients');
-const { pendingOptions } = require('./lib/cluster_pending');
+const { pendingOptions, pendingTest } = require('./lib/cluster_pending');
 
 const PENDING = pendingOptions(__filename);
+const t = pendingTest(__filename);
 const T = signalR.HttpTransportType;
 
 let cluster;
@@ -70,7 +70,7 @@ const COMBINATIONS = [
 ];
 
 for (const [transport, protocol] of COMBINATIONS) {
-  test(`${transport} + ${protocol} through nginx: negotiated on one replica, held by another`, PENDING, async () => {
+  t(`${transport} + ${protocol} through nginx: negotiate, transport on two replicas`, async () => {
     let negotiatedOn;
     const { result: conn, moved } = await counting(
       () => cluster.connectsPerReplica('posts'),
@@ -105,7 +105,7 @@ for (const [transport, protocol] of COMBINATIONS) {
 }
 
 for (const transport of ['WebSockets', 'ServerSentEvents', 'LongPolling']) {
-  test(`${transport}: negotiate on replica 0, connect on replica 2, pushed from replica 1`, PENDING, async () => {
+  t(`${transport}: negotiate on replica 0, connect on 2, pushed from 1`, async () => {
     const n = await counting(
       () => cluster.negotiationsPerReplica('posts'),
       () =>
@@ -130,7 +130,7 @@ for (const transport of ['WebSockets', 'ServerSentEvents', 'LongPolling']) {
   });
 }
 
-test('a connection token from another cluster (unknown everywhere) is refused on every replica', PENDING, async () => {
+t('a connection token unknown everywhere is refused on every replica', async () => {
   for (let i = 0; i < 3; i += 1) {
     assert.equal((await poll(hubOn(i), 'not-a-token')).status, 404);
     assert.equal((await send(hubOn(i), 'not-a-token', 'x')).status, 404);
@@ -138,7 +138,7 @@ test('a connection token from another cluster (unknown everywhere) is refused on
   }
 });
 
-test('Long Polling: polls, sends and DELETE on replicas that do not hold the connection', PENDING, async () => {
+t('Long Polling: polls, sends and DELETE on replicas that do not hold the connection', async () => {
   const n = await negotiate(hubOn(0));
   assert.equal(n.status, 200);
   const token = n.body.connectionToken;
@@ -180,7 +180,7 @@ test('Long Polling: polls, sends and DELETE on replicas that do not hold the con
   for (let i = 0; i < 3; i += 1) assert.equal((await poll(hubOn(i), token)).status, 404);
 });
 
-test('Server-Sent Events: the stream on one replica, the sends to the others', PENDING, async () => {
+t('Server-Sent Events: the stream on one replica, the sends to the others', async () => {
   const n = await negotiate(hubOn(2));
   const token = n.body.connectionToken;
   const id = n.body.connectionId;
@@ -188,7 +188,7 @@ test('Server-Sent Events: the stream on one replica, the sends to the others', P
   open.push({ stop: async () => sse.close() });
   assert.equal(sse.status, 200);
   assert.equal(sse.headers.get('content-type'), 'text/event-stream');
-  await sse.waitFor((t) => t.startsWith(':\r\n'), 'the first ":" line');
+  await sse.waitFor((text) => text.startsWith(':\r\n'), 'the first ":" line');
 
   const second = await sseOpen(hubOn(1), token);
   assert.equal(second.status, 409, 'a second stream on another replica');
@@ -197,10 +197,12 @@ test('Server-Sent Events: the stream on one replica, the sends to the others', P
   assert.equal(await del(hubOn(2), token), 400, 'DELETE on an SSE connection');
 
   assert.equal((await send(hubOn(1), token, `{"protocol":"json","version":1}${RS}`)).status, 200);
-  await sse.waitFor((t) => t.includes(`data: {}${RS}\r\n\r\n`), 'the handshake answer');
-  await cluster.push.send({ hub: 'posts', method: 'Evt', connectionId: id, argumentsJson: '["e"]' });
+  await sse.waitFor((text) => text.includes(`data: {}${RS}\r\n\r\n`), 'the handshake answer');
+  await cluster.push.send({
+    hub: 'posts', method: 'Evt', connectionId: id, argumentsJson: '["e"]',
+  });
   await sse.waitFor(
-    (t) => t.includes(`data: {"type":1,"target":"Evt","arguments":["e"]}${RS}\r\n\r\n`),
+    (text) => text.includes(`data: {"type":1,"target":"Evt","arguments":["e"]}${RS}\r\n\r\n`),
     'the pushed event',
   );
   // The client's Close message, sent to replica 2, ends the stream held by replica 0.
@@ -226,7 +228,7 @@ function webSocketRotating(targets) {
   return Rotating;
 }
 
-test('stateful reconnect onto another replica: every push exactly once, in order; groups intact', PENDING, async () => {
+t('stateful reconnect onto another replica: each push once, in order; groups kept', async () => {
   const Rotating = webSocketRotating([0, 1]);
   const connection = new signalR.HubConnectionBuilder()
     .withUrl(hubOn(0, '/hubs/resume'), { transport: T.WebSockets, WebSocket: Rotating })
@@ -264,10 +266,12 @@ test('stateful reconnect onto another replica: every push exactly once, in order
   assert.deepEqual(closed, [], 'the client never saw the connection close');
   assert.equal(connection.connectionId, id);
   assert.equal(Rotating.urls.length, 2, 'one reconnect');
-  assert.ok(Rotating.urls[1].startsWith(cluster.replicas[1].wsUrl), 'the reconnect went to replica 1');
+  assert.ok(Rotating.urls[1].startsWith(cluster.replicas[1].wsUrl), 'reconnected to replica 1');
 
   // Membership survived: a group push after the reconnect arrives once more.
-  await cluster.push.send({ hub: 'resume', method: 'Seq', group: { group: 'g' }, argumentsJson: `[${TOTAL + 1}]` });
+  await cluster.push.send({
+    hub: 'resume', method: 'Seq', group: { group: 'g' }, argumentsJson: `[${TOTAL + 1}]`,
+  });
   await seq.until(TOTAL + 1);
   assert.equal(seq.received.length, TOTAL + 1);
   await connection.stop();

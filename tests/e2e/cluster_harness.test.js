@@ -16,7 +16,9 @@ const { sseOpen, send, poll } = require('./lib/transports');
 const { Status } = require('./lib/hub_handler');
 const { startCluster, counterSum, replicaConfigWithBackplane } = require('./lib/cluster');
 const { scrape } = require('./lib/admin');
-const { startRedis, startRedisCluster, parseClusterInfo, parseClusterNodes } = require('./lib/redis');
+const {
+  startRedis, startRedisCluster, parseClusterInfo, parseClusterNodes,
+} = require('./lib/redis');
 const { replicasConnectedDuring } = require('./lib/cluster_clients');
 
 let cluster;
@@ -208,7 +210,8 @@ function checkConfig(config) {
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith('HUBGATE_')) delete env[key];
   return new Promise((resolve) => {
-    execFile(GATEWAY_BIN, [`--config=${file}`, '--check_config'], { env }, (err, stdout, stderr) => {
+    const args = [`--config=${file}`, '--check_config'];
+    execFile(GATEWAY_BIN, args, { env }, (err, stdout, stderr) => {
       fs.rmSync(dir, { recursive: true, force: true });
       resolve({ code: err ? err.code : 0, output: stdout + stderr });
     });
@@ -241,7 +244,7 @@ test('the replicas\' backplane configuration passes hubgate --check_config', asy
   assert.match(output, /token_secret/);
 });
 
-test('Redis: starts on a free port, restarts on the same port after SIGTERM and SIGKILL', async () => {
+test('Redis: starts on a free port, restarts on it after SIGTERM and SIGKILL', async () => {
   const redis = await startRedis({ name: 'harness-redis' });
   try {
     assert.equal((await redis.cli('ping')).trim(), 'PONG');

@@ -7,14 +7,14 @@
 
 const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
-const { test } = require('./lib/gateway');
 const { collect, mintToken, stopAll, deferred } = require('./lib/clients');
 const { fromValue, Status, eventually } = require('./lib/hub_handler');
 const { startCluster } = require('./lib/cluster');
 const { connectOn, numberCollector } = require('./lib/cluster_clients');
-const { pendingOptions } = require('./lib/cluster_pending');
+const { pendingOptions, pendingTest } = require('./lib/cluster_pending');
 
 const PENDING = pendingOptions(__filename);
+const t = pendingTest(__filename);
 const SECRET = 'cluster-membership-secret-0123456789abcd';
 
 let cluster;
@@ -60,9 +60,13 @@ const replica = (i) => cluster.replicas[i].grpcClient;
 async function reached(client, request) {
   seq += 1;
   const tag = `g${seq}`;
-  await client.send({ hub: 'posts', method: 'G', argumentsJson: JSON.stringify([tag]), ...request });
+  await client.send({
+    hub: 'posts', method: 'G', argumentsJson: JSON.stringify([tag]), ...request,
+  });
   const marker = `m${seq}`;
-  await client.send({ hub: 'posts', method: 'Marker', argumentsJson: JSON.stringify([marker]), all: {} });
+  await client.send({
+    hub: 'posts', method: 'Marker', argumentsJson: JSON.stringify([marker]), all: {},
+  });
   const got = [];
   for (const [name, log] of Object.entries(logs)) {
     const events = await log.waitUntil(
@@ -76,19 +80,23 @@ async function reached(client, request) {
   return got;
 }
 
-test('AddToGroup on another replica than the holder: found, and the group push arrives', PENDING, async () => {
+t('AddToGroup on another replica than the holder: found, and the group push arrives', async () => {
   const r = await replica(0).addToGroup({ hub: 'posts', connectionId: id('x2'), group: 'team' });
   assert.equal(r.connectionFound, true);
   assert.deepEqual(await reached(replica(1), { group: { group: 'team' } }), ['x2']);
   // Idempotent across replicas: adding again elsewhere still delivers once.
-  const again = await cluster.push.addToGroup({ hub: 'posts', connectionId: id('x2'), group: 'team' });
+  const again = await cluster.push.addToGroup({
+    hub: 'posts', connectionId: id('x2'), group: 'team',
+  });
   assert.equal(again.connectionFound, true);
   assert.deepEqual(await reached(replica(2), { group: { group: 'team' } }), ['x2']);
 });
 
-test('members on three replicas, added and removed from a fourth entry point', PENDING, async () => {
+t('members on three replicas, added and removed from a fourth entry point', async () => {
   for (const name of ['x0', 'x1', 'x2']) {
-    const r = await cluster.push.addToGroup({ hub: 'posts', connectionId: id(name), group: 'trio' });
+    const r = await cluster.push.addToGroup({
+      hub: 'posts', connectionId: id(name), group: 'trio',
+    });
     assert.equal(r.connectionFound, true, name);
   }
   assert.deepEqual(await reached(cluster.push, { group: { group: 'trio' } }), ['x0', 'x1', 'x2']);
@@ -108,9 +116,11 @@ test('members on three replicas, added and removed from a fourth entry point', P
   assert.deepEqual(await reached(replica(0), { group: { group: 'trio' } }), []);
 });
 
-test('AddToGroup / RemoveFromGroup of an unknown connection: not found on every replica', PENDING, async () => {
+t('AddToGroup / RemoveFromGroup of an unknown connection: not found on every replica', async () => {
   for (const client of [cluster.push, replica(0), replica(1), replica(2)]) {
-    const add = await client.addToGroup({ hub: 'posts', connectionId: 'no-such-connection', group: 'g' });
+    const add = await client.addToGroup({
+      hub: 'posts', connectionId: 'no-such-connection', group: 'g',
+    });
     assert.equal(add.connectionFound, false);
     const remove = await client.removeFromGroup({
       hub: 'posts', connectionId: 'no-such-connection', group: 'g',
@@ -118,11 +128,13 @@ test('AddToGroup / RemoveFromGroup of an unknown connection: not found on every 
     assert.equal(remove.connectionFound, false);
   }
   // A connection of hub posts is not found as one of hub other, on another replica either.
-  const wrongHub = await replica(0).addToGroup({ hub: 'other', connectionId: id('x2'), group: 'g' });
+  const wrongHub = await replica(0).addToGroup({
+    hub: 'other', connectionId: id('x2'), group: 'g',
+  });
   assert.equal(wrongHub.connectionFound, false);
 });
 
-test('a user with three connections on three replicas receives once on each', PENDING, async () => {
+t('a user with three connections on three replicas receives once on each', async () => {
   for (const client of [cluster.push, replica(0), replica(1), replica(2)]) {
     assert.deepEqual(await reached(client, { userId: 'dana' }), ['x0', 'x1', 'x2']);
   }
@@ -148,7 +160,7 @@ async function grpcErrorOf(promise) {
   return undefined;
 }
 
-test('InvokeClient on another replica: the client\'s result', PENDING, async () => {
+t('InvokeClient on another replica: the client\'s result', async () => {
   for (const client of [replica(0), replica(1), cluster.push]) {
     const r = await invoke(client, id('x2'), 'Add', [2, 3]);
     assert.equal(r.outcome, 'result');
@@ -156,13 +168,13 @@ test('InvokeClient on another replica: the client\'s result', PENDING, async () 
   }
 });
 
-test('InvokeClient on another replica: the client\'s error', PENDING, async () => {
+t('InvokeClient on another replica: the client\'s error', async () => {
   const r = await invoke(replica(0), id('x2'), 'Throws', []);
   assert.equal(r.outcome, 'error');
   assert.match(r.error, /from the client/);
 });
 
-test('InvokeClient of an unknown connection: NOT_FOUND from every replica', PENDING, async () => {
+t('InvokeClient of an unknown connection: NOT_FOUND from every replica', async () => {
   for (const client of [replica(0), replica(1), replica(2), cluster.push]) {
     const err = await grpcErrorOf(invoke(client, 'no-such-connection', 'Add', [1, 2]));
     assert.equal(err.code, Status.NOT_FOUND);
@@ -170,8 +182,10 @@ test('InvokeClient of an unknown connection: NOT_FOUND from every replica', PEND
   }
 });
 
-test('InvokeClient: the connection leaves on its replica while another waits: UNAVAILABLE', PENDING, async () => {
-  const leaving = await connectOn(cluster, 2, '/hubs/posts', { accessToken: mintToken('z', SECRET) });
+t('InvokeClient: the client leaves on its replica while another waits: UNAVAILABLE', async () => {
+  const leaving = await connectOn(cluster, 2, '/hubs/posts', {
+    accessToken: mintToken('z', SECRET),
+  });
   const called = deferred();
   leaving.on('Hang', () => {
     called.resolve();
@@ -192,7 +206,7 @@ test('InvokeClient: the connection leaves on its replica while another waits: UN
   }, { timeoutMs: 5000, intervalMs: 20, what: `${leavingId} gone` });
 });
 
-test('pushes from one caller alternating replicas arrive in the order accepted', PENDING, async () => {
+t('pushes from one caller alternating replicas arrive in the order accepted', async () => {
   const toOne = numberCollector(conns.x1, 'Ordered');
   const toGroupA = numberCollector(conns.x0, 'OrderedGroup');
   const toGroupB = numberCollector(conns.x2, 'OrderedGroup');
@@ -203,7 +217,9 @@ test('pushes from one caller alternating replicas arrive in the order accepted',
   const TOTAL = 200;
   for (let n = 1; n <= TOTAL; n += 1) {
     const client = entries[n % entries.length];
-    await client.send({ hub: 'posts', method: 'Ordered', connectionId: id('x1'), argumentsJson: `[${n}]` });
+    await client.send({
+      hub: 'posts', method: 'Ordered', connectionId: id('x1'), argumentsJson: `[${n}]`,
+    });
     await entries[(n + 1) % entries.length].send({
       hub: 'posts', method: 'OrderedGroup', group: { group: 'ordered' }, argumentsJson: `[${n}]`,
     });

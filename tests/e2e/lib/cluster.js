@@ -25,9 +25,10 @@ const DEFAULT_HUBS = [{ name: 'posts', path: '/hubs/posts' }];
 
 /**
  * Starts Redis, `replicas` hubgate processes and nginx. Options: redis ('single' | 'cluster' |
- * 'none', or a server or cluster already started by lib/redis.js, which stop() then ends), hubs, config (more gateway settings, the same on every replica), backplane (more
- * backplane settings), workers, name (prefix of the process names in log dumps), nginx (false:
- * no balancer; or {httpPort, grpcPort} to fix nginx's own ports).
+ * 'none', or a server or cluster already started by lib/redis.js, which stop() then ends),
+ * hubs, config (more gateway settings, the same on every replica), backplane (more backplane
+ * settings), workers, name (prefix of the process names in log dumps), nginx (false: no
+ * balancer; or {httpPort, grpcPort} to fix nginx's own ports).
  */
 async function startCluster({
   replicas = 3,

@@ -166,7 +166,9 @@ function defineAudienceTests({ redis, name, options = {} }) {
     });
     const marker = `m${seq}`;
     for (const hub of ['posts', state.names.other]) {
-      await client.send({ hub, method: 'Marker', argumentsJson: JSON.stringify([marker]), all: {} });
+      await client.send({
+        hub, method: 'Marker', argumentsJson: JSON.stringify([marker]), all: {},
+      });
     }
     const seen = {};
     await Promise.all(
@@ -212,7 +214,8 @@ function defineAudienceTests({ redis, name, options = {} }) {
   });
 
   t('all-except leaves out the listed clients, wherever they live', async () => {
-    await assertReaches({ all: { exceptConnectionIds: ids('a1', 'c2', 'c1') } }, ['a2', 'b1', 'b2']);
+    const except = ids('a1', 'c2', 'c1');
+    await assertReaches({ all: { exceptConnectionIds: except } }, ['a2', 'b1', 'b2']);
   });
 
   t('connection_id reaches a client on another replica than the one called', async () => {
@@ -235,7 +238,8 @@ function defineAudienceTests({ redis, name, options = {} }) {
 
   t('group reaches its members on three replicas only', async () => {
     await assertReaches({ group: { group: state.names.red } }, RED, { via: 0, replicasReached: 3 });
-    await assertReaches({ group: { group: state.names.blue } }, BLUE, { via: 1, replicasReached: 2 });
+    const blue = { group: { group: state.names.blue } };
+    await assertReaches(blue, BLUE, { via: 1, replicasReached: 2 });
   });
 
   t('group-except leaves the listed members out', async () => {
@@ -257,7 +261,8 @@ function defineAudienceTests({ redis, name, options = {} }) {
   });
 
   t('user_id reaches the user\'s clients on two replicas, not on the other hub', async () => {
-    await assertReaches({ userId: state.names.alice }, ['a1', 'a2'], { via: 3, replicasReached: 2 });
+    const alice = { userId: state.names.alice };
+    await assertReaches(alice, ['a1', 'a2'], { via: 3, replicasReached: 2 });
   });
 
   t('user ids are compared case-sensitively across replicas', async () => {

@@ -88,7 +88,9 @@ function numberCollector(connection, method) {
     received,
     until: (n, ms = 20000) =>
       withTimeout(
-        received.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve })),
+        received.length >= n
+          ? Promise.resolve()
+          : new Promise((resolve) => waiters.push({ n, resolve })),
         ms,
         `${n} ${method} messages (have ${received.length})`,
       ),

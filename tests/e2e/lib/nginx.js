@@ -100,7 +100,9 @@ ${servers(grpc)}
  * listens. Its own ports are free ones, or `httpPort` / `grpcPort` when given (e.g. a backend
  * started first was told the gRPC address).
  */
-async function startNginx({ http, grpc, name = 'nginx', httpPort: fixedHttp, grpcPort: fixedGrpc }) {
+async function startNginx({
+  http, grpc, name = 'nginx', httpPort: fixedHttp, grpcPort: fixedGrpc,
+}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubgate-e2e-nginx-'));
   for (let attempt = 0; ; attempt += 1) {
     let httpPort = fixedHttp;
@@ -127,8 +129,12 @@ async function spawnNginx({ dir, name, httpPort, grpcPort, http, grpc }) {
   const child = spawn(NGINX_BIN, ['-p', dir, '-c', configFile, '-e', 'stderr'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const entry = { name: `${name} (http ${httpPort}, grpc ${grpcPort})`, process: child, output: '' };
-  entry.exitCode = undefined;
+  const entry = {
+    name: `${name} (http ${httpPort}, grpc ${grpcPort})`,
+    process: child,
+    output: '',
+    exitCode: undefined,
+  };
   trackProcess(entry);
   const exited = new Promise((resolve) => {
     child.on('close', (code, signal) => {
@@ -146,7 +152,8 @@ async function spawnNginx({ dir, name, httpPort, grpcPort, http, grpc }) {
     child.on('error', reject);
     exited.then(({ code, signal }) => {
       const err = new Error(
-        `${entry.name} exited before it was ready (code ${code}, signal ${signal}):\n${entry.output}`,
+        `${entry.name} exited before it was ready (code ${code}, signal ${signal}):\n` +
+          entry.output,
       );
       err.portTaken = PORT_TAKEN_RE.test(entry.output);
       reject(err);
