@@ -125,6 +125,8 @@ t('rolling restart under load: no accepted push missing within a connection', as
         outcomes.push({ n, ok: true });
       } catch (err) {
         outcomes.push({ n, ok: false, code: err.code, details: err.details });
+        // Refusals come back at once: pace them so the loop does not spin on shared cores.
+        await new Promise((resolve) => setTimeout(resolve, 5));
       }
     }
   })();
