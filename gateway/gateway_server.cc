@@ -1,10 +1,17 @@
 #include "gateway/gateway_server.h"
 
+#include <array>
 #include <atomic>
+
+#include <openssl/rand.h>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "gateway/backplane/backplane.h"
+#include "gateway/backplane/cluster_publisher.h"
+#include "gateway/http/connection_token.h"
 #include "gateway/ops/admin_server.h"
+#include "gateway/ops/listen_address.h"
 #include "gateway/ops/tls_context_provider.h"
 #include "gateway/runtime/connection_registry.h"
 #include "gateway/runtime/gateway_context.h"
@@ -14,6 +21,8 @@
 #include "gateway/runtime/metered_hub_backend.h"
 #include "gateway/http/static_files.h"
 #include "gateway/runtime/worker_pool.h"
+#include "hubcore/check.h"
+#include "hubcore/connection_id.h"
 #include "spdlog/spdlog.h"
 
 namespace hubgate::gateway {
@@ -88,6 +97,43 @@ struct GatewayServer::Impl {
     return absl::OkStatus();
   }
 
+  // backplane: the Redis link, the cluster's publisher and the token signer, wired into the
+  // context and the workers before anything runs.
+  absl::Status CreateCluster() {
+    const BackplaneConfig& settings = config.backplane;
+    if (!settings.enabled()) return absl::OkStatus();
+    BackplaneOptions options;
+    options.redis.addresses = settings.addresses;
+    options.redis.cluster = settings.cluster;
+    options.redis.user = settings.user;
+    options.redis.password = settings.password;
+    options.channel_prefix = settings.channel_prefix;
+    options.replica_id = settings.replica_id.empty()
+                             ? absl::StrCat("replica-", hubcore::ConnectionId::Make(
+                                                            0, RandomReplicaBytes()))
+                             : settings.replica_id;
+    for (const auto& hub : config.hubs) options.hubs.push_back(hub.name);
+    auto created = Backplane::Create(std::move(options), metrics);
+    if (!created.ok()) return created.status();
+    backplane = *std::move(created);
+    cluster_publisher = std::make_unique<ClusterPublisher>(
+        workers, HubNames(config), *backplane,
+        ClusterPublisher::Options{settings.advertise_address, settings.request_timeout},
+        &metrics);
+    token_signer = std::make_unique<ConnectionTokenSigner>(settings.token_secret);
+    workers.SetRoutingObserver(backplane.get());
+    context.cluster = backplane.get();
+    context.cluster_publisher = cluster_publisher.get();
+    context.token_signer = token_signer.get();
+    return absl::OkStatus();
+  }
+
+  static std::array<uint8_t, 16> RandomReplicaBytes() {
+    std::array<uint8_t, 16> bytes{};
+    HUBGATE_CHECK(RAND_bytes(bytes.data(), bytes.size()) == 1, "no randomness");
+    return bytes;
+  }
+
   GatewayConfig config;
   Metrics metrics;
   WorkerPool workers;
@@ -97,6 +143,10 @@ struct GatewayServer::Impl {
   std::vector<std::unique_ptr<hubcore::HubBackend>> backends;
   GatewayContext context;
   LocalPublisher publisher;
+  // With a backplane (backplane.type redis): the cluster's publisher replaces `publisher`.
+  std::unique_ptr<Backplane> backplane;
+  std::unique_ptr<ClusterPublisher> cluster_publisher;
+  std::unique_ptr<ConnectionTokenSigner> token_signer;
   std::unique_ptr<TlsContextProvider> http_tls;   // http.tls; null: plaintext
   std::unique_ptr<TlsContextProvider> admin_tls;  // admin.tls
   std::shared_ptr<Listener> listener;
@@ -167,12 +217,29 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayConfi
     if (!trusted.ok()) return trusted.status();  // unreachable: checked when parsed
     impl->context.trusted_proxies = *std::move(trusted);
   }
+  if (absl::Status s = impl->CreateCluster(); !s.ok()) {
+    return s;
+  }
   auto listener =
       Listener::Create(impl->config.http_listen, impl->context, impl->http_tls.get());
   if (!listener.ok()) {
     return listener.status();
   }
   impl->listener = *std::move(listener);
+  if (impl->cluster_publisher != nullptr) {
+    std::string advertise = impl->config.backplane.advertise_address;
+    if (advertise.empty()) {
+      // Checked by the configuration: http.listen names a host when no address is given.
+      auto listen = SplitListenAddress(impl->config.http_listen);
+      advertise = absl::StrCat(listen.ok() ? listen->host : "127.0.0.1", ":",
+                               impl->listener->port());
+    }
+    impl->cluster_publisher->SetAdvertiseAddress(advertise);
+    impl->cluster_publisher->Start();
+    spdlog::info("backplane: replica {} on Redis {} ({}), reachable at {}",
+                 impl->backplane->replica_id(), impl->config.backplane.addresses.front(),
+                 impl->config.backplane.cluster ? "cluster" : "single", advertise);
+  }
   if (!impl->config.admin_listen.empty()) {
     Impl* raw = impl.get();
     auto admin = AdminServer::Start(
@@ -180,7 +247,11 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayConfi
         {.render_metrics = [raw] { return raw->metrics.Render(); },
          .is_ready = [raw] { return raw->ready.load() && !raw->draining.load(); },
          .tls = impl->admin_tls.get(),
-         .tls_handshake_failed = [raw] { raw->metrics.TlsHandshakeFailed("admin"); }});
+         .tls_handshake_failed = [raw] { raw->metrics.TlsHandshakeFailed("admin"); },
+         .ready_detail = [raw]() -> std::string {
+           if (raw->backplane == nullptr) return "";
+           return absl::StrCat("backplane: ", raw->backplane->StateDetail(), "\n");
+         }});
     if (!admin.ok()) {
       return admin.status();
     }
@@ -199,7 +270,12 @@ int GatewayServer::http_port() const { return impl_->listener->port(); }
 
 int GatewayServer::admin_port() const { return impl_->admin ? impl_->admin->port() : 0; }
 
-hubcore::Publisher& GatewayServer::publisher() { return impl_->publisher; }
+hubcore::Publisher& GatewayServer::publisher() {
+  if (impl_->cluster_publisher != nullptr) {
+    return *impl_->cluster_publisher;
+  }
+  return impl_->publisher;
+}
 
 Metrics& GatewayServer::metrics() { return impl_->metrics; }
 
@@ -226,6 +302,9 @@ void GatewayServer::Stop() {
   }
   impl_->stopped = true;
   impl_->workers.Stop();
+  if (impl_->cluster_publisher != nullptr) {
+    impl_->cluster_publisher->Stop();
+  }
   impl_->admin.reset();
 }
 

@@ -153,11 +153,6 @@ int main(int argc, char** argv) {
     std::printf("configuration OK: %zu hub(s)\n", config->hubs.size());
     return 0;
   }
-  if (config->backplane.enabled()) {
-    // Parsed and checked, but not connected to the publisher yet (issue 12, in progress).
-    std::fprintf(stderr, "hubgate: configuration error: backplane: not wired in this build\n");
-    return 2;
-  }
   hubgate::gateway::ConfigureLogging(config->log_format, config->log_level);
   const auto signal_deadline_budget = config->shutdown.deadline;
   const auto drain_window = config->shutdown.drain_window;

@@ -83,19 +83,28 @@ absl::Status HubConnection::OnHandshakeRecord(std::string_view record) {
     output_.StartStatefulReconnect(protocol_, options_.stateful_reconnect_buffer_size,
                                    options_.max_queued_bytes);
   }
+  state_ = State::kConnecting;
+  host_.OnConnecting([this] { OnRoutable(); });
+  return absl::OkStatus();
+}
+
+void HubConnection::OnRoutable() {
+  if (state_ != State::kConnecting) {
+    return;  // closed meanwhile
+  }
   if (backend_ == nullptr) {
     AcceptConnection();
-    return absl::OkStatus();
+    if (WriteHeldDeliveries()) {
+      ProcessHeldRecords();
+    }
+    return;
   }
   // The backend decides first, so that a rejection reaches the client's start() as a
   // handshake error; meanwhile the connection is routable (see ConnectionOpening).
-  state_ = State::kConnecting;
-  host_.OnConnecting();
   opening_.AskBackend(*backend_, context_, host_.Executor(),
                       [this](absl::StatusOr<std::string> answer) {
                         OnBackendAnswered(std::move(answer));
                       });
-  return absl::OkStatus();
 }
 
 void HubConnection::OnBackendAnswered(absl::StatusOr<std::string> answer) {
@@ -290,14 +299,14 @@ bool HubConnection::WriteHeldDeliveries() {
 
 void HubConnection::Deliver(const SerializedMessage& message) {
   if (state_ == State::kConnecting) {
-    opening_.held_pushes().Hold(message.FrameFor(protocol_), TypeOf(message.message()),
+    opening_.held_pushes().Hold(message.FrameFor(protocol_), message.type(),
                                 options_.max_queued_bytes);
     return;
   }
   if (state_ != State::kConnected) {
     return;
   }
-  WriteBounded(message.FrameFor(protocol_), TypeOf(message.message()));
+  WriteBounded(message.FrameFor(protocol_), message.type());
 }
 
 bool HubConnection::WriteBounded(FrameConstSharedPtr frame, MessageType type) {

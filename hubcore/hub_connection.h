@@ -102,6 +102,8 @@ class HubConnection : public ConnectionSink, private DispatcherHost {
   absl::Status OnRecord(std::string_view record);
   absl::Status OnHandshakeRecord(std::string_view record);
   absl::Status OnMessageRecord(std::string_view record);
+  // The host confirmed that the connection can be reached; the backend is asked next.
+  void OnRoutable();
   void OnBackendAnswered(absl::StatusOr<std::string> answer);
   void AcceptConnection();
   // Once accepted: the messages that arrived while the backend decided, in order.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "absl/functional/any_invocable.h"
+
 #include <string_view>
 
 #include "hubcore/connection_executor.h"
@@ -17,10 +19,13 @@ class HubConnectionHost {
   virtual bool Write(FrameConstSharedPtr frame, bool bounded) = 0;
   // Sends what is queued, then ends the transport normally (for WebSockets, close 1000).
   virtual void CloseTransport() = 0;
-  // The handshake was read and the backend is asked to accept the connection: from now on the
-  // connection may be routed to (group changes, pushes), so that the backend's OnConnected can
-  // already address it; the hub holds what is pushed until the backend has answered.
-  virtual void OnConnecting() {}
+  // The handshake was read: from now on the connection may be routed to (group changes,
+  // pushes), so that the backend's OnConnected can already address it; the hub holds what is
+  // pushed until the handshake is answered. Call `routable` (on the connection's thread, or
+  // not at all if the connection is gone) once pushes from anywhere can reach the connection:
+  // at once on a single node, after the backplane confirmed the connection's channels in a
+  // cluster. Only then is the backend asked, or the handshake answered.
+  virtual void OnConnecting(absl::AnyInvocable<void()> routable) { routable(); }
   // The handshake succeeded (and the backend accepted the connection): it is open; routable if
   // OnConnecting did not already make it so.
   virtual void OnHandshakeCompleted() = 0;

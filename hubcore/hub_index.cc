@@ -17,6 +17,9 @@ void HubIndex::AddConnection(const std::string& connection_id, const std::string
   if (!user_id.empty()) {
     users_[user_id].insert(&entry);
   }
+  if (observer_ != nullptr) {
+    observer_->ConnectionOpened(hub_, connection_id, user_id);
+  }
 }
 
 void HubIndex::Unlink(absl::flat_hash_map<std::string, MemberSet>& index, const std::string& key,
@@ -39,9 +42,15 @@ void HubIndex::RemoveConnection(const std::string& connection_id) {
   const Entry* entry = &it->second;
   for (const std::string& group : entry->groups) {
     Unlink(groups_, group, entry);
+    if (observer_ != nullptr) {
+      observer_->LeftGroup(hub_, group);
+    }
   }
   if (!entry->user_id.empty()) {
     Unlink(users_, entry->user_id, entry);
+  }
+  if (observer_ != nullptr) {
+    observer_->ConnectionClosed(hub_, entry->id, entry->user_id);
   }
   connections_.erase(it);
 }
@@ -54,6 +63,9 @@ bool HubIndex::AddToGroup(const std::string& connection_id, const std::string& g
   Entry& entry = it->second;
   if (groups_[group].insert(&entry).second) {
     entry.groups.push_back(group);
+    if (observer_ != nullptr) {
+      observer_->JoinedGroup(hub_, group);
+    }
   }
   return true;
 }
@@ -68,6 +80,9 @@ bool HubIndex::RemoveFromGroup(const std::string& connection_id, const std::stri
   if (pos != entry.groups.end()) {
     entry.groups.erase(pos);
     Unlink(groups_, group, &entry);
+    if (observer_ != nullptr) {
+      observer_->LeftGroup(hub_, group);
+    }
   }
   return true;
 }

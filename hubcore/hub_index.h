@@ -10,6 +10,7 @@
 #include "absl/functional/function_ref.h"
 #include "hubcore/audience.h"
 #include "hubcore/connection_sink.h"
+#include "hubcore/routing_observer.h"
 
 namespace hubgate::hubcore {
 
@@ -18,10 +19,16 @@ namespace hubgate::hubcore {
 // is done and leaves when it closes. Group and user names compare ordinally (case-sensitive).
 class HubIndex {
  public:
+  HubIndex() = default;
+  // `observer` (may be null) hears of every real change, named with `hub`; it must outlive
+  // the index.
+  HubIndex(std::string hub, RoutingObserver* observer)
+      : hub_(std::move(hub)), observer_(observer) {}
+
   // user_id may be empty (anonymous connection).
   void AddConnection(const std::string& connection_id, const std::string& user_id,
                      ConnectionSink* sink);
-  // Also drops the connection's group memberships; empty groups disappear.
+  // Also drops the connection's group memberships (LeftGroup for each); empty groups disappear.
   void RemoveConnection(const std::string& connection_id);
 
   // False if the connection is not in this shard.
@@ -57,6 +64,8 @@ class HubIndex {
   static void Unlink(absl::flat_hash_map<std::string, MemberSet>& index, const std::string& key,
                      const Entry* entry);
 
+  std::string hub_;
+  RoutingObserver* observer_ = nullptr;
   absl::node_hash_map<std::string, Entry> connections_;  // node map: Entry addresses are stable
   absl::flat_hash_map<std::string, MemberSet> groups_;
   absl::flat_hash_map<std::string, MemberSet> users_;

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "hubcore/frame.h"
 #include "hubcore/hub_message.h"
@@ -14,11 +15,20 @@ namespace hubgate::hubcore {
 // A message on its way to many connections. Each protocol's frame is encoded the first time a
 // recipient of that protocol asks for it, at most once, and then shared by every such recipient
 // (the idea of ASP.NET Core's SerializedHubMessage). Safe to use from several threads.
+//
+// A message that arrives already encoded for every protocol (from another replica, over the
+// backplane) is built from its frames and has no HubMessage.
 class SerializedMessage {
  public:
-  explicit SerializedMessage(HubMessage message) : message_(std::move(message)) {}
+  explicit SerializedMessage(HubMessage message)
+      : message_(std::move(message)), type_(TypeOf(*message_)) {}
+  // Both frames non-null (crashes otherwise).
+  SerializedMessage(MessageType type, FrameConstSharedPtr json_frame,
+                    FrameConstSharedPtr messagepack_frame);
 
-  const HubMessage& message() const { return message_; }
+  // Only for a message built from a HubMessage (crashes otherwise).
+  const HubMessage& message() const;
+  MessageType type() const { return type_; }
   const FrameConstSharedPtr& FrameFor(HubProtocol protocol) const;
 
  private:
@@ -29,7 +39,8 @@ class SerializedMessage {
     std::once_flag once;
     FrameConstSharedPtr frame;
   };
-  HubMessage message_;
+  std::optional<HubMessage> message_;
+  MessageType type_;
   mutable std::array<Slot, kHubProtocolCount> slots_;
 };
 

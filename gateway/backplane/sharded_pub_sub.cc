@@ -60,6 +60,58 @@ void ShardedPubSub::Stop() {
   }
   links_.clear();
   connected_ = false;
+  FailAllWaiters(absl::UnavailableError("the Redis backplane was stopped"));
+}
+
+void ShardedPubSub::Later(DoneCallback done, absl::Status status) {
+  net::post(io_context_, [done = std::move(done), status = std::move(status)]() mutable {
+    done(std::move(status));
+  });
+}
+
+void ShardedPubSub::WhenSubscribed(std::string_view channel, DoneCallback done) {
+  const std::string name(channel);
+  if (!channels_.contains(name)) {
+    Later(std::move(done),
+          absl::FailedPreconditionError(absl::StrCat("not subscribed to ", name)));
+    return;
+  }
+  RedisNodeLinkPtr link = LinkFor(name);
+  if (stopped_ || !link || !link->up()) {
+    Later(std::move(done),
+          absl::UnavailableError(absl::StrCat("the Redis master of ", name, " is not connected",
+                                              last_failure_.ok() ? "" : ": ",
+                                              last_failure_.message())));
+    return;
+  }
+  auto it = link->subscriptions().find(name);
+  if (it != link->subscriptions().end() && it->second) {
+    Later(std::move(done), absl::OkStatus());
+    return;
+  }
+  subscription_waiters_[name].push_back(std::move(done));
+}
+
+void ShardedPubSub::FinishWaiters(const std::string& channel, const absl::Status& status) {
+  auto it = subscription_waiters_.find(channel);
+  if (it == subscription_waiters_.end()) {
+    return;
+  }
+  std::vector<DoneCallback> waiters = std::move(it->second);
+  subscription_waiters_.erase(it);
+  for (DoneCallback& done : waiters) {
+    Later(std::move(done), status);
+  }
+}
+
+void ShardedPubSub::FailAllWaiters(const absl::Status& status) {
+  auto waiters = std::move(subscription_waiters_);
+  subscription_waiters_.clear();
+  for (auto& [channel, callbacks] : waiters) {
+    for (DoneCallback& done : callbacks) {
+      Later(std::move(done), status);
+    }
+  }
 }
 
 RedisConnectionOptions ShardedPubSub::ConnectionOptions() const {
@@ -212,8 +264,20 @@ void ShardedPubSub::SubscribeOn(const RedisNodeLinkPtr& link, const std::string&
   link->Subscribe(channel, [weak, weak_link, channel](absl::StatusOr<RedisReply> reply) {
     auto self = weak.lock();
     auto link = weak_link.lock();
-    if (!self || !link || self->stopped_ || !reply.ok() || !reply->is_error()) {
-      return;  // confirmed, or the link went down (it re-subscribes when back)
+    if (!self || self->stopped_) {
+      return;
+    }
+    if (!reply.ok()) {
+      // The link went down (it re-subscribes when back); whoever waits learns it now.
+      self->FinishWaiters(channel, reply.status());
+      return;
+    }
+    if (!reply->is_error()) {
+      self->FinishWaiters(channel, absl::OkStatus());
+      return;
+    }
+    if (!link) {
+      return;
     }
     if (ParseRedisRedirection(*reply)) {
       // A stale map: forget it here and re-place it after a refresh.
@@ -224,8 +288,10 @@ void ShardedPubSub::SubscribeOn(const RedisNodeLinkPtr& link, const std::string&
     // Any other refusal (an ACL without this channel, a server without sharded pub/sub) means
     // messages would be lost without a word: the link goes down with the reason, which the
     // state callback reports, and the reconnect retries with backoff.
-    link->Drop(absl::FailedPreconditionError(absl::StrCat(
-        "Redis node ", link->name(), " refused SSUBSCRIBE ", channel, ": ", reply->str())));
+    absl::Status refused = absl::FailedPreconditionError(absl::StrCat(
+        "Redis node ", link->name(), " refused SSUBSCRIBE ", channel, ": ", reply->str()));
+    self->FinishWaiters(channel, refused);
+    link->Drop(std::move(refused));
   });
 }
 
@@ -263,7 +329,7 @@ size_t ShardedPubSub::confirmed_subscriptions() const {
 }
 
 void ShardedPubSub::Publish(std::string_view channel, std::string_view payload,
-                            DoneCallback done) {
+                            PublishCallback done) {
   const RedisNodeAddress* master = map_.MasterForSlot(RedisSlot(channel));
   if (stopped_ || master == nullptr) {
     absl::Status status = absl::UnavailableError(absl::StrCat(
@@ -279,7 +345,7 @@ void ShardedPubSub::Publish(std::string_view channel, std::string_view payload,
 }
 
 void ShardedPubSub::PublishTo(const RedisNodeAddress& master,
-                              std::shared_ptr<const OutgoingMessage> message, DoneCallback done,
+                              std::shared_ptr<const OutgoingMessage> message, PublishCallback done,
                               bool asking, int redirects_left) {
   auto it = links_.find(master.ToString());
   if (it == links_.end() || !it->second->up()) {
@@ -300,7 +366,7 @@ void ShardedPubSub::PublishTo(const RedisNodeAddress& master,
           return;
         }
         if (!reply->is_error()) {
-          done(absl::OkStatus());
+          done(reply->integer());
           return;
         }
         auto self = weak.lock();

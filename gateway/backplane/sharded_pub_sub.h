@@ -49,6 +49,8 @@ class ShardedPubSub : public std::enable_shared_from_this<ShardedPubSub> {
   // connected, or disconnected with the reason (Unavailable naming the node).
   using StateCallback = absl::AnyInvocable<void(bool connected, const absl::Status& reason)>;
   using DoneCallback = absl::AnyInvocable<void(absl::Status)>;
+  // SPUBLISH's answer: how many subscriber connections received the message.
+  using PublishCallback = absl::AnyInvocable<void(absl::StatusOr<int64_t> receivers)>;
 
   // InvalidArgument when there is no address or one is not host:port.
   static absl::StatusOr<std::shared_ptr<ShardedPubSub>> Create(net::io_context& io_context,
@@ -65,12 +67,17 @@ class ShardedPubSub : public std::enable_shared_from_this<ShardedPubSub> {
   // done callbacks of publishes still in flight (Unavailable).
   void Stop();
 
-  // SPUBLISH to the channel's master. done gets OK once Redis accepted it, Unavailable when that
+  // SPUBLISH to the channel's master. done gets the receiver count once Redis accepted it
+  // (0: nobody subscribes to the channel), Unavailable when that
   // master is not connected (at once, naming it) or the connection is lost before the reply,
   // ResourceExhausted when the outgoing buffer or the count of awaited replies is full,
   // FailedPrecondition for another refusal.
   // One MOVED/ASK redirection is followed.
-  void Publish(std::string_view channel, std::string_view payload, DoneCallback done);
+  void Publish(std::string_view channel, std::string_view payload, PublishCallback done);
+  // done (never inside the call) gets OK once the server confirmed the subscription of a
+  // channel in the set, Unavailable when its master is not connected or the link is lost
+  // first, FailedPrecondition when the channel is not in the set.
+  void WhenSubscribed(std::string_view channel, DoneCallback done);
   // Adds/removes the channel to/from the set held; the caller counts references.
   void Subscribe(std::string_view channel);
   void Unsubscribe(std::string_view channel);
@@ -103,7 +110,11 @@ class ShardedPubSub : public std::enable_shared_from_this<ShardedPubSub> {
   };
 
   void PublishTo(const RedisNodeAddress& master, std::shared_ptr<const OutgoingMessage> message,
-                 DoneCallback done, bool asking, int redirects_left);
+                 PublishCallback done, bool asking, int redirects_left);
+  // Runs the WhenSubscribed callbacks of `channel` with `status`.
+  void FinishWaiters(const std::string& channel, const absl::Status& status);
+  void FailAllWaiters(const absl::Status& status);
+  void Later(DoneCallback done, absl::Status status);
   RedisNodeLinkPtr LinkFor(std::string_view channel) const;
   void ScheduleRetry(absl::Status reason);
   void UpdateState();
@@ -115,6 +126,7 @@ class ShardedPubSub : public std::enable_shared_from_this<ShardedPubSub> {
   ClusterSlotMap map_;
   absl::flat_hash_map<std::string, RedisNodeLinkPtr> links_;  // by master "host:port"
   absl::flat_hash_set<std::string> channels_;
+  absl::flat_hash_map<std::string, std::vector<DoneCallback>> subscription_waiters_;
   MessageCallback on_message_;
   StateCallback on_state_;
   net::steady_timer retry_timer_;

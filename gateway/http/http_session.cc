@@ -4,7 +4,9 @@
 #include <sstream>
 
 #include "gateway/http/client_rate_limiter.h"
+#include "gateway/http/cluster_connection_locator.h"
 #include "gateway/http/negotiate_handler.h"
+#include "gateway/http/replica_forwarder.h"
 #include "gateway/http/request_limits.h"
 #include "gateway/http/request_router.h"
 #include "gateway/http/stream_hand_off.h"
@@ -167,9 +169,11 @@ void HttpSession::Dispatch(Request request) {
       return;
     case RouteKind::kWebSocket:
       if (!AllowConnectAttempt()) return;
+      if (LocateInCluster(request, *route.hub, route.url)) return;
       WebSocketConnect::Handle(*this, std::move(request), *route.hub, route.url);
       return;
     case RouteKind::kTransport:
+      if (LocateInCluster(request, *route.hub, route.url)) return;
       TransportRequests::Handle(*this, std::move(request), *route.hub, route.url);
       return;
     case RouteKind::kTransportMethodNotAllowed:
@@ -189,6 +193,24 @@ void HttpSession::Dispatch(Request request) {
       Answer({http::status::not_found, "Not found"});
       return;
   }
+}
+
+bool HttpSession::LocateInCluster(Request& request, const hubcore::HubOptions& hub,
+                                  const boost::urls::url_view& url) {
+  if (std::exchange(located_, false)) {
+    return false;  // located already: served here
+  }
+  return ClusterConnectionLocator::Start(
+      *this, request, hub, url,
+      [](HttpSession& session, Request request, ClusterConnectionLocator::Verdict verdict) {
+        if (verdict.forward) {
+          ReplicaForwarder::Start(session.TakeStream(), std::move(verdict.address),
+                                  std::move(request));
+          return;
+        }
+        session.located_ = true;
+        session.Dispatch(std::move(request));
+      });
 }
 
 void HttpSession::AnswerPreflight(const Request& request) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "boost/url/url_view.hpp"
 #include "gateway/http/http_response.h"
 #include "gateway/ops/client_stream.h"
 #include "gateway/ops/stream_deadline.h"
@@ -68,6 +69,10 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>,
   void Dispatch(Request request);
   // False (after answering 429) when the client address has used its connection attempts.
   bool AllowConnectAttempt();
+  // In a cluster: a token this replica does not know is located first (and the request
+  // forwarded to its holder, or dispatched again once admitted here). True: taken over.
+  bool LocateInCluster(Request& request, const hubcore::HubOptions& hub,
+                       const boost::urls::url_view& url);
   void AnswerPreflight(const Request& request);
   void Send(HttpResponse::Full response);
   void OnWrite(bool keep_alive, error_code ec, size_t bytes);
@@ -92,6 +97,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>,
   // Long polls: a response is owed to a LongPollingSession's poll.
   bool holding_poll_ = false;
   bool watching_ = false;  // a WatchRead is pending
+  bool located_ = false;   // the request being dispatched was located in the cluster
   bool writing_ = false;
   std::vector<hubcore::FrameConstSharedPtr> frames_;  // the poll response being written
   std::vector<net::const_buffer> write_buffers_;

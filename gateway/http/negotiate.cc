@@ -1,5 +1,7 @@
 #include "gateway/http/negotiate.h"
 
+#include "gateway/http/connection_token.h"
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "boost/json.hpp"
@@ -49,7 +51,8 @@ absl::StatusOr<std::string> Negotiate::Handle(const hubcore::HubOptions& hub,
                                               std::optional<std::string_view> version_param,
                                               uint32_t worker, ConnectionRegistry& registry,
                                               std::chrono::steady_clock::time_point now,
-                                              bool stateful_requested, Caller caller) {
+                                              bool stateful_requested, Caller caller,
+                                              const ConnectionTokenSigner* signer) {
   int requested = 0;
   if (version_param.has_value() && !absl::SimpleAtoi(AsAbsl(*version_param), &requested)) {
     boost::json::object error;
@@ -60,9 +63,17 @@ absl::StatusOr<std::string> Negotiate::Handle(const hubcore::HubOptions& hub,
   const int version = std::min(std::max(requested, 0), kServerNegotiateVersion);
 
   const std::string connection_id = hubcore::ConnectionId::Make(worker, RandomBytes16());
-  // Version 0 clients use the connection id as the token (as .NET does for them).
-  const std::string token = version >= 1 ? NewRandomToken() : connection_id;
   const bool stateful = stateful_requested && hub.stateful_reconnect;
+  std::string token;
+  if (version >= 1 && signer != nullptr) {
+    // In a cluster the token is signed and nothing is held here: whichever replica the
+    // transport lands on checks it and holds the connection (docs/scale-out.md).
+    token = signer->Issue(connection_id, hub.name, caller.user_id,
+                          std::chrono::system_clock::now() + hub.disconnect_timeout);
+  } else {
+    // Version 0 clients use the connection id as the token (as .NET does for them).
+    token = version >= 1 ? NewRandomToken() : connection_id;
+  }
   ConnectionRegistry::Entry entry;
   entry.connection_id = connection_id;
   entry.hub = hub.name;
@@ -71,7 +82,9 @@ absl::StatusOr<std::string> Negotiate::Handle(const hubcore::HubOptions& hub,
   entry.stateful = stateful;
   entry.user_id = std::move(caller.user_id);
   entry.client_address = std::move(caller.client_address);
-  if (absl::Status admitted = registry.Admit(token, std::move(entry)); !admitted.ok()) {
+  if (token != connection_id && signer != nullptr) {
+    // Signed: held nowhere until a transport claims it.
+  } else if (absl::Status admitted = registry.Admit(token, std::move(entry)); !admitted.ok()) {
     return admitted;
   }
 

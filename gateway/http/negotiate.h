@@ -11,6 +11,8 @@
 
 namespace hubgate::gateway {
 
+class ConnectionTokenSigner;
+
 // POST {hub}/negotiate: creates a connection and tells the client how to reach it.
 class Negotiate {
  public:
@@ -25,11 +27,13 @@ class Negotiate {
   // version_param is the negotiateVersion query value (nullopt: absent, meaning version 0).
   // stateful_requested: the client sent useStatefulReconnect=true; the answer agrees (and the
   // registry entry remembers it) only when the hub allows stateful reconnect.
+  // signer (a cluster's): the token is signed and nothing enters the registry (version >= 1).
   static absl::StatusOr<std::string> Handle(const hubcore::HubOptions& hub,
                                             std::optional<std::string_view> version_param,
                                             uint32_t worker, ConnectionRegistry& registry,
                                             std::chrono::steady_clock::time_point now,
-                                            bool stateful_requested = false, Caller caller = {});
+                                            bool stateful_requested = false, Caller caller = {},
+                                            const ConnectionTokenSigner* signer = nullptr);
 
   // The redirect answer of a hub with negotiate_redirect_url: {"url", "accessToken"}. The token
   // is the configured one, else `caller_token` (the bearer token the caller presented); without

@@ -35,7 +35,7 @@ TextAnswer NegotiateHandler::Handle(GatewayContext& context,
   auto body = Negotiate::Handle(
       hub, QueryParam(url, "negotiateVersion"), owner.index(), context.registry,
       std::chrono::steady_clock::now(), QueryParam(url, "useStatefulReconnect") == "true",
-      std::move(caller));
+      std::move(caller), context.token_signer);
   if (!body.ok()) {
     spdlog::info("negotiate on hub {} refused: {}", hub.name, std::string(body.status().message()));
     Refusal refusal = Refusal::Of(body.status());

@@ -95,6 +95,9 @@ class AdminConnection : public std::enable_shared_from_this<AdminConnection> {
         response.result(http::status::service_unavailable);
         response.body() = "not ready\n";
       }
+      if (handlers_.ready_detail) {
+        response.body() += handlers_.ready_detail();
+      }
     } else {
       response.result(http::status::not_found);
       response.set(http::field::content_type, "text/plain");

@@ -21,6 +21,8 @@ class AdminServer {
     // server); tls_handshake_failed (may be empty) counts failed handshakes.
     const TlsContextProvider* tls = nullptr;
     std::function<void()> tls_handshake_failed;
+    // Extra lines for /readyz (e.g. "backplane: connected"); may be empty.
+    std::function<std::string()> ready_detail;
   };
 
   // Binds host:port (port 0 picks a free one) and starts serving.

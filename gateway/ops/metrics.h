@@ -35,6 +35,8 @@ class Metrics {
 
   // The text exposition format (version 0.0.4).
   std::string Render() const;
+  // For metric families kept by other parts (gateway/backplane/backplane_metrics.h).
+  prometheus::Registry& registry() { return *registry_; }
 
   // Counters of one hub and transport, looked up once per connection.
   struct Traffic {

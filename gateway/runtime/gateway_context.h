@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "hubcore/hub_backend.h"
 #include "gateway/ops/config.h"
+#include "gateway/runtime/cluster_routing.h"
 #include "gateway/runtime/connection_registry.h"
 #include "gateway/ops/metrics.h"
 #include "gateway/ops/trusted_proxies.h"
@@ -14,6 +15,8 @@
 
 namespace hubgate::gateway {
 
+class ClusterPublisher;       // gateway/backplane/
+class ConnectionTokenSigner;  // gateway/http/
 class JwtAuthenticator;  // gateway/http/
 class StaticFiles;       // gateway/http/
 
@@ -28,6 +31,10 @@ struct GatewayContext {
   const StaticFiles* static_files = nullptr;        // null when no static_dir is configured
   // The backend of each hub that has one (hub name -> backend).
   absl::flat_hash_map<std::string, hubcore::HubBackend*> backends;
+  // The cluster this replica belongs to; all three null for a single gateway (no backplane).
+  ClusterRouting* cluster = nullptr;
+  ClusterPublisher* cluster_publisher = nullptr;    // locates connections held elsewhere
+  const ConnectionTokenSigner* token_signer = nullptr;  // backplane.token_secret
   // limits.trusted_proxies, parsed: whose X-Forwarded-For names the client.
   TrustedProxies trusted_proxies;
 

@@ -56,11 +56,13 @@ absl::Status HubNotConfigured(const std::string& hub) {
 }  // namespace
 
 std::optional<uint32_t> LocalPublisher::OwningWorker(std::string_view connection_id) const {
+  // Modulo: a connection negotiated on another replica of a cluster may name a worker this
+  // replica does not have; its transport then landed on that worker here (ConnectionRegistry).
   auto worker = hubcore::ConnectionId::WorkerOf(connection_id);
-  if (!worker || *worker >= workers_.size()) {
+  if (!worker) {
     return std::nullopt;
   }
-  return worker;
+  return *worker % workers_.size();
 }
 
 void LocalPublisher::Publish(const std::string& hub, const hubcore::Audience& audience,

@@ -35,7 +35,7 @@ class LocalPublisher final : public hubcore::Publisher {
                     ClientResultCallback done) override;
 
  private:
-  // The worker encoded in a connection id, if it is a well-formed id of this gateway.
+  // The worker encoded in a connection id (modulo the worker count), if it is well-formed.
   std::optional<uint32_t> OwningWorker(std::string_view connection_id) const;
   void ChangeGroup(const std::string& hub, const std::string& connection_id,
                    const std::string& group, bool add, FoundCallback done);

@@ -37,6 +37,8 @@ class Worker {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
+  // Before Start: who hears of the routing changes of this worker's indexes (may be null).
+  void SetRoutingObserver(hubcore::RoutingObserver* observer) { routing_observer_ = observer; }
   void Start();
   // Asks every session to close, spread evenly over `window` (in steps of 50 ms), and waits
   // until they are gone; at the deadline (counted from now) the rest are aborted. The loop keeps
@@ -62,7 +64,7 @@ class Worker {
   // The following must be called on the worker's thread (they crash elsewhere).
   hubcore::HubIndex& IndexFor(const std::string& hub) {
     CheckOwnerThread();
-    return indexes_[hub];
+    return indexes_.try_emplace(hub, hub, routing_observer_).first->second;
   }
   const hubcore::HubIndex* FindIndex(const std::string& hub) const;
   void AddSession(TickedSession* session);
@@ -93,6 +95,7 @@ class Worker {
   net::steady_timer tick_timer_;
   net::steady_timer drain_step_timer_;
   std::thread thread_;
+  hubcore::RoutingObserver* routing_observer_ = nullptr;
   absl::flat_hash_map<std::string, hubcore::HubIndex> indexes_;
   absl::flat_hash_set<TickedSession*> sessions_;
   bool draining_ = false;

@@ -20,6 +20,10 @@ class WorkerPool {
   // what connection ids can address (hubcore::ConnectionId::kMaxWorkers).
   static uint32_t CountFor(uint32_t configured, uint32_t hardware_threads);
 
+  // Before Start: who hears of every worker's routing changes (may be null).
+  void SetRoutingObserver(hubcore::RoutingObserver* observer) {
+    for (auto& worker : workers_) worker->SetRoutingObserver(observer);
+  }
   void Start();
   // Drains every worker in parallel (see Worker::Drain), then Stop() ends the loops.
   void Drain(std::chrono::milliseconds window, std::chrono::milliseconds deadline);

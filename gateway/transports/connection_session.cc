@@ -62,9 +62,19 @@ void ConnectionSession::CloseTransport() {
   OnCloseRequested();
 }
 
-void ConnectionSession::OnConnecting() {
+void ConnectionSession::OnConnecting(absl::AnyInvocable<void()> routable) {
   HUBGATE_CHECK(worker_.IsCurrentThread(), kOffOwningWorker);
   Route();
+  if (context_.cluster == nullptr || !routed_) {
+    routable();
+    return;
+  }
+  // Runs on this worker through the executor, and only while the session exists.
+  context_.cluster->WhenRoutable(
+      hub_.options().name, connection_id(), user_id(),
+      [executor = Executor(), routable = std::move(routable)]() mutable {
+        executor->Run([routable = std::move(routable)]() mutable { routable(); });
+      });
 }
 
 void ConnectionSession::OnHandshakeCompleted() {

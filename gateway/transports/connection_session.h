@@ -43,7 +43,7 @@ class ConnectionSession : public std::enable_shared_from_this<ConnectionSession>
 
   // hubcore::HubConnectionHost (Write, PauseReading and ResumeReading are the transport's)
   void CloseTransport() final;
-  void OnConnecting() final;
+  void OnConnecting(absl::AnyInvocable<void()> routable) final;
   void OnHandshakeCompleted() final;
   void OnLimitHit(std::string_view limit) final;
   hubcore::ConnectionExecutorSharedPtr Executor() final;

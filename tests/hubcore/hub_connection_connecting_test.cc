@@ -15,8 +15,18 @@ namespace {
 
 class RoutingHost : public testing::FakeConnectionHost {
  public:
-  void OnConnecting() override { ++connecting; }
+  // With defer_routable, the connection stays unroutable until the test calls `routable`.
+  void OnConnecting(absl::AnyInvocable<void()> on_routable) override {
+    ++connecting;
+    if (defer_routable) {
+      routable = std::move(on_routable);
+      return;
+    }
+    on_routable();
+  }
   int connecting = 0;
+  bool defer_routable = false;
+  absl::AnyInvocable<void()> routable;
 };
 
 SerializedMessage Push(const std::string& text) {
@@ -51,6 +61,37 @@ TEST_F(HubConnectionConnectingTest, RoutableBeforeTheBackendAnswers) {
   EXPECT_EQ(c.state(), HubConnection::State::kConnecting);
   EXPECT_EQ(host_.connecting, 1);
   EXPECT_EQ(host_.handshakes, 0);
+}
+
+TEST_F(HubConnectionConnectingTest, TheBackendIsAskedOnlyOnceTheConnectionIsRoutable) {
+  host_.defer_routable = true;
+  HubConnection& c = Handshaken();
+  c.Deliver(Push("early"));
+  EXPECT_EQ(c.state(), HubConnection::State::kConnecting);
+  EXPECT_FALSE(backend_.pending_connect) << "backend asked before the cluster can reach it";
+  host_.routable();
+  ASSERT_TRUE(backend_.pending_connect);
+  std::move(backend_.pending_connect)(std::string());
+  host_.RunPosted();
+  EXPECT_EQ(host_.Take(),
+            "{}\x1e"
+            "{\"type\":1,\"target\":\"Note\",\"arguments\":[\"early\"]}\x1e");
+}
+
+TEST_F(HubConnectionConnectingTest, WithoutABackendTheHandshakeWaitsForRoutable) {
+  host_.defer_routable = true;
+  CallContext context;
+  context.hub = "posts";
+  context.connection_id = "id1";
+  connection_ = std::make_unique<HubConnection>(context, options_, host_, nullptr, now_);
+  connection_->OnData("{\"protocol\":\"json\",\"version\":1}\x1e", now_);
+  connection_->Deliver(Push("early"));
+  EXPECT_EQ(host_.Take(), "");
+  host_.routable();
+  EXPECT_EQ(connection_->state(), HubConnection::State::kConnected);
+  EXPECT_EQ(host_.Take(),
+            "{}\x1e"
+            "{\"type\":1,\"target\":\"Note\",\"arguments\":[\"early\"]}\x1e");
 }
 
 TEST_F(HubConnectionConnectingTest, PushesWhileConnectingFollowTheHandshakeAnswerInOrder) {

@@ -35,10 +35,24 @@ class PubSubRecorder {
 
   // Publishes and runs the loop until done has run.
   absl::Status PublishNow(std::string_view channel, std::string_view payload) {
-    std::optional<absl::Status> outcome;
-    pub_sub_->Publish(channel, payload, [&](absl::Status status) { outcome = status; });
+    return PublishCounted(channel, payload).status();
+  }
+  // Publishes and returns SPUBLISH's receiver count.
+  absl::StatusOr<int64_t> PublishCounted(std::string_view channel, std::string_view payload) {
+    std::optional<absl::StatusOr<int64_t>> outcome;
+    pub_sub_->Publish(channel, payload,
+                      [&](absl::StatusOr<int64_t> receivers) { outcome = receivers; });
     if (!RunUntil(io_context_, [&] { return outcome.has_value(); })) {
       return absl::DeadlineExceededError("publish never completed");
+    }
+    return *outcome;
+  }
+  // Waits for WhenSubscribed's answer.
+  absl::Status WaitSubscribed(std::string_view channel) {
+    std::optional<absl::Status> outcome;
+    pub_sub_->WhenSubscribed(channel, [&](absl::Status status) { outcome = status; });
+    if (!RunUntil(io_context_, [&] { return outcome.has_value(); })) {
+      return absl::DeadlineExceededError("WhenSubscribed never answered");
     }
     return *outcome;
   }

@@ -57,6 +57,36 @@ TEST_F(ShardedPubSubTest, DeliversWhatIsPublishedToSubscribedChannelsOnly) {
                                                     {"group:b", "last"}}));
 }
 
+TEST_F(ShardedPubSubTest, PublishCountsReceiversAndWhenSubscribedWaitsForTheConfirmation) {
+  PubSubRecorder pub_sub(io_context_, SingleOptions(redis_));
+  PubSubRecorder other(io_context_, SingleOptions(redis_));
+  pub_sub->Start();
+  other->Start();
+  ASSERT_TRUE(pub_sub.Settle());
+  ASSERT_TRUE(other.Settle());
+  EXPECT_EQ(pub_sub.WaitSubscribed("c:x").code(), absl::StatusCode::kFailedPrecondition);
+  // Asked right after Subscribe: the answer comes with the server's confirmation, after which
+  // a publish from another connection reaches it.
+  pub_sub->Subscribe("c:x");
+  EXPECT_TRUE(pub_sub.WaitSubscribed("c:x").ok());
+  EXPECT_EQ(other.PublishCounted("c:x", "one").value_or(-1), 1);
+  other->Subscribe("c:x");
+  ASSERT_TRUE(other.WaitSubscribed("c:x").ok());
+  EXPECT_EQ(other.PublishCounted("c:x", "two").value_or(-1), 2);
+  EXPECT_EQ(other.PublishCounted("c:nobody", "three").value_or(-1), 0);
+  // Already confirmed: answered at once.
+  EXPECT_TRUE(pub_sub.WaitSubscribed("c:x").ok());
+}
+
+TEST_F(ShardedPubSubTest, WhenSubscribedReportsADisconnectedBackplane) {
+  ShardedPubSubOptions options = SingleOptions(redis_);
+  redis_.Stop();
+  PubSubRecorder pub_sub(io_context_, options);
+  pub_sub->Subscribe("c:x");
+  pub_sub->Start();
+  EXPECT_EQ(pub_sub.WaitSubscribed("c:x").code(), absl::StatusCode::kUnavailable);
+}
+
 TEST_F(ShardedPubSubTest, RedisStoppedThenRestartedDisconnectsFailsPublishesAndRecovers) {
   PubSubRecorder pub_sub(io_context_, SingleOptions(redis_));
   pub_sub->Start();
