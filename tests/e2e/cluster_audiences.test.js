@@ -4,6 +4,5 @@
 // reach exactly the intended official clients wherever they live (lib/cluster_audience.js).
 
 const { defineAudienceTests } = require('./lib/cluster_audience');
-const { pendingOptions } = require('./lib/cluster_pending');
 
-defineAudienceTests({ redis: 'single', name: 'audiences', options: pendingOptions(__filename) });
+defineAudienceTests({ redis: 'single', name: 'audiences', filename: __filename });

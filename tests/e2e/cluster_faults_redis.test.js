@@ -2,7 +2,7 @@
 // Redis trouble on three replicas: /readyz detail and hubgate_backplane_* metrics while Redis is
 // up, then Redis stopped and restarted (same port) during steady push traffic: no client is
 // dropped, local deliveries continue, a push that needs other replicas fails UNAVAILABLE
-// ("backplane unavailable: ..."), readiness stays, and after the restart every replica
+// saying the backplane is unavailable, readiness stays, and after the restart every replica
 // reconnects, resubscribes and pushes arrive everywhere again.
 
 const assert = require('node:assert/strict');
@@ -84,7 +84,7 @@ t('/readyz says backplane: connected; hubgate_backplane_* metrics count traffic'
       sumOf(before[0], 'hubgate_backplane_publishes_total'),
     'the replica that took the call published',
   );
-  const latency = 'hubgate_backplane_publish_latency_seconds_count';
+  const latency = 'hubgate_backplane_publish_duration_seconds_count';
   assert.ok(sumOf(after[0], latency) > sumOf(before[0], latency), 'publish latency observed');
 });
 
@@ -122,7 +122,7 @@ t('Redis restarted under pushes: nobody dropped, remote pushes fail, then recove
         (e) => e,
       );
       assert.equal(err.code, Status.UNAVAILABLE);
-      assert.match(err.details, /backplane unavailable/);
+      assert.match(err.details, /backplane.*unavailable/i);
       const remote = conns[(i + 1) % 3].connectionId;
       const err2 = await gw.grpcClient.send({ hub: 'posts', method: 'X', connectionId: remote })
         .then(() => assert.fail('a push to a remote connection must fail'), (e) => e);
@@ -173,7 +173,7 @@ t('Redis restarted under pushes: nobody dropped, remote pushes fail, then recove
   assert.ok(refused.length > 0, 'some ticks were sent while Redis was down');
   for (const o of refused) {
     assert.equal(o.code, Status.UNAVAILABLE, `tick ${o.n}: ${o.details}`);
-    assert.match(o.details, /backplane unavailable/);
+    assert.match(o.details, /backplane.*unavailable/i);
   }
   for (const c of conns) assert.equal(c.closedWith, undefined, 'no client was dropped');
 });

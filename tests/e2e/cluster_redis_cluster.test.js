@@ -4,6 +4,5 @@
 // exactly the intended clients on the three replicas.
 
 const { defineAudienceTests } = require('./lib/cluster_audience');
-const { pendingOptions } = require('./lib/cluster_pending');
 
-defineAudienceTests({ redis: 'cluster', name: 'rcluster', options: pendingOptions(__filename) });
+defineAudienceTests({ redis: 'cluster', name: 'rcluster', filename: __filename });
