@@ -88,6 +88,49 @@ t('/readyz says backplane: connected; hubgate_backplane_* metrics count traffic'
   assert.ok(sumOf(after[0], latency) > sumOf(before[0], latency), 'publish latency observed');
 });
 
+t('a push crosses Redis once; a group channel is held only where a member is', async () => {
+  const subscriptions = () =>
+    Promise.all(
+      cluster.replicas.map(async (gw) => {
+        const metrics = await scrape(gw);
+        return sumOf(metrics, 'hubgate_backplane_subscriptions');
+      }),
+    );
+  /** Resolves once the replicas' subscription counts are `want` (a gauge: asked until it is). */
+  const subscriptionsBecome = (want, what) =>
+    eventually(async () => {
+      const now = await subscriptions();
+      assert.deepEqual(now, want, what);
+    }, { timeoutMs: 5000, intervalMs: 20, what });
+  const base = await subscriptions();
+  const group = (i, name, action) =>
+    cluster.replicas[(i + 1) % 3].grpcClient[action]({
+      hub: 'posts', connectionId: conns[i].connectionId, group: name,
+    });
+  for (let i = 0; i < 3; i += 1) {
+    assert.equal((await group(i, 'everyone', 'addToGroup')).connectionFound, true);
+  }
+  await subscriptionsBecome(base.map((n) => n + 1), 'one group channel on each replica');
+  assert.equal((await group(0, 'solo', 'addToGroup')).connectionFound, true);
+  await subscriptionsBecome([base[0] + 2, base[1] + 1, base[2] + 1], 'solo: only on replica 0');
+
+  const publishes = async () =>
+    sumOf(await scrape(cluster.replicas[1]), 'hubgate_backplane_publishes_total');
+  const requests = [{ group: { group: 'everyone' } }, { all: {} }, { group: { group: 'solo' } }];
+  for (const request of requests) {
+    const before = await publishes();
+    const expected = request.group && request.group.group === 'solo' ? [conns[0]] : conns;
+    const got = expected.map((c) => waitFor(c, 'Once'));
+    await cluster.replicas[1].grpcClient.send({ hub: 'posts', method: 'Once', ...request });
+    await Promise.all(got);
+    assert.equal((await publishes()) - before, 1, `one publish for ${JSON.stringify(request)}`);
+  }
+
+  for (let i = 0; i < 3; i += 1) await group(i, 'everyone', 'removeFromGroup');
+  await group(0, 'solo', 'removeFromGroup');
+  await subscriptionsBecome(base, 'group channels dropped with their last member');
+});
+
 t('Redis restarted under pushes: nobody dropped, remote pushes fail, then recover', async () => {
   const ticks = conns.map((c) => numberCollector(c, 'Tick'));
   const outcomes = []; // {n, ok, code, details}
