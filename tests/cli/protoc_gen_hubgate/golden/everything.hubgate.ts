@@ -144,8 +144,20 @@ function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+// A value of the wrong shape (not what the contract declares) is an error, not a crash later.
+function expectShape(value: unknown, t: WireType): void {
+  const isObject = typeof value === "object" && !Array.isArray(value);
+  const ok = t.k === "list" ? Array.isArray(value) : t.k === "map" || t.k === "message"
+    ? isObject : true;
+  if (!ok) {
+    throw new TypeError(`expected ${t.k === "list" ? "a list" : "an object"}, got ${
+      Array.isArray(value) ? "a list" : typeof value}`);
+  }
+}
+
 function fromWire(value: unknown, t: WireType): unknown {
   if (value === null || value === undefined) return t.k === "nullable" ? null : defaultOf(t);
+  expectShape(value, t);
   switch (t.k) {
     case "bytes": return typeof value === "string" ? base64ToBytes(value) : value;
     case "date": return typeof value === "string" ? new Date(value) : value;
