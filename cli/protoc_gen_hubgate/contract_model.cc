@@ -158,12 +158,29 @@ class ContractReader {
       return Error(element, "parameters: OBJECT needs a request message other than "
                             "google.protobuf.Empty");
     }
+    for (int i = 0; i < rpc.input_type()->field_count(); ++i) {
+      const FieldDescriptor& field = *rpc.input_type()->field(i);
+      if (!IsUpload(field)) {
+        continue;
+      }
+      if (!hub_role || method.streaming || method.parameters != v1::PARAMETERS) {
+        return Error(element, absl::StrCat("upload field ", field.name(), ": upload streams are "
+                                           "parameters of invoke hub methods with PARAMETERS"));
+      }
+      if (!field.is_repeated() || field.is_map() || field.message_type() == nullptr ||
+          IsTimestamp(*field.message_type()) || IsWrapper(*field.message_type())) {
+        return Error(element, absl::StrCat("upload field ", field.name(),
+                                           ": must be a repeated message (the stream's items)"));
+      }
+      ++method.upload_streams;
+    }
     if (method.result == v1::RESULT_FIELD && rpc.output_type()->field_count() != 1) {
       return Error(element, absl::StrCat("result: RESULT_FIELD needs a response with exactly one "
                                          "field; ", rpc.output_type()->full_name(), " has ",
                                          rpc.output_type()->field_count()));
     }
-    if (absl::Status status = UseMessage(*rpc.input_type()); !status.ok()) {
+    if (absl::Status status = UseMessage(*rpc.input_type(), method.upload_streams > 0);
+        !status.ok()) {
       return status;
     }
     if (absl::Status status = UseMessage(*rpc.output_type()); !status.ok()) {
@@ -172,8 +189,9 @@ class ContractReader {
     return method;
   }
 
-  // Checks a message and everything it uses, once, and records it for the emitters.
-  absl::Status UseMessage(const Descriptor& type) {
+  // Checks a message and everything it uses, once, and records it for the emitters. Only a
+  // method's own request may hold upload fields (`uploads_allowed`).
+  absl::Status UseMessage(const Descriptor& type, bool uploads_allowed = false) {
     if (IsEmpty(type) || IsTimestamp(type) || IsWrapper(type)) {
       return absl::OkStatus();
     }
@@ -201,8 +219,9 @@ class ContractReader {
       if (field.type() == FieldDescriptor::TYPE_GROUP) {
         return Error(element, "groups are not supported");
       }
-      if (field.options().GetExtension(v1::field).upload()) {
-        return Error(element, "upload stream parameters are not generated yet (issue 13)");
+      if (IsUpload(field) && !uploads_allowed) {
+        return Error(element, "upload fields belong only on the request of an invoke hub method "
+                              "with PARAMETERS");
       }
       if (field.is_map() &&
           field.message_type()->FindFieldByNumber(1)->type() != FieldDescriptor::TYPE_STRING) {
@@ -274,6 +293,10 @@ bool IsNullable(const FieldDescriptor& field) {
     return !IsTimestamp(*field.message_type());
   }
   return field.has_presence();
+}
+
+bool IsUpload(const FieldDescriptor& field) {
+  return field.options().GetExtension(v1::field).upload();
 }
 
 absl::StatusOr<Contract> ReadContract(const FileDescriptor& file) {

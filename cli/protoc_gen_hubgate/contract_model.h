@@ -3,6 +3,7 @@
 // A hub contract read from a .proto file and checked: the hubs it declares, their methods and
 // the messages and enums they use (docs/typed-hubs.md). What the emitters generate from.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct ContractMethod {
   v1::ResultMapping result = v1::RESULT_OBJECT;
   bool streaming = false;    // a stream() hub method
   bool returns_void = false;  // the response is google.protobuf.Empty
+  uint32_t upload_streams = 0;  // fields marked (hubgate.v1.field).upload of the request
 };
 
 struct ContractHub {
@@ -50,5 +52,7 @@ bool IsTimestamp(const google::protobuf::Descriptor& type);
 bool IsWrapper(const google::protobuf::Descriptor& type);
 // A `optional` scalar, a wrapper or a message (not Timestamp): C# `T?` or a reference.
 bool IsNullable(const google::protobuf::FieldDescriptor& field);
+// A client-to-server stream parameter: (hubgate.v1.field) = { upload: true }.
+bool IsUpload(const google::protobuf::FieldDescriptor& field);
 
 }  // namespace hubgate::protoc_gen

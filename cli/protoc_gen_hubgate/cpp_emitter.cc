@@ -1,51 +1,16 @@
 #include "cli/protoc_gen_hubgate/cpp_emitter.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cli/protoc_gen_hubgate/cpp_client_emitter.h"
+#include "cli/protoc_gen_hubgate/cpp_code.h"
 #include "cli/protoc_gen_hubgate/cpp_names.h"
 
 namespace hubgate::protoc_gen {
 namespace {
-
-constexpr char kTyped[] = "::hubgate::typed::";
-
-std::string Quote(const std::string& text) { return absl::StrCat("\"", text, "\""); }
-
-// "(\n      a,\n      b)" : one parameter per line keeps every line short.
-std::string ParameterList(const std::vector<std::string>& parameters) {
-  if (parameters.empty()) {
-    return "()";
-  }
-  return absl::StrCat("(\n      ", absl::StrJoin(parameters, ",\n      "), ")");
-}
-
-std::vector<std::string> Declarations(const std::vector<CppParameter>& parameters) {
-  std::vector<std::string> declarations;
-  for (const CppParameter& parameter : parameters) {
-    declarations.push_back(absl::StrCat(parameter.type, " ", parameter.name));
-  }
-  return declarations;
-}
-
-std::string WireSignature(const ContractMethod& method) {
-  std::vector<std::string> names;
-  const google::protobuf::Descriptor& request = *method.rpc->input_type();
-  if (method.parameters == v1::OBJECT) {
-    names.push_back(request.name());
-  } else {
-    for (int i = 0; i < request.field_count(); ++i) {
-      names.push_back(request.field(i)->json_name());
-    }
-  }
-  std::string result = method.returns_void ? "" : method.rpc->output_type()->name();
-  if (method.streaming) {
-    result = absl::StrCat("stream of ", result);
-  }
-  return absl::StrCat(method.wire_name, "(", absl::StrJoin(names, ", "), ")",
-                      result.empty() ? "" : absl::StrCat(" -> ", result));
-}
 
 std::string HubBaseName(const ContractHub& hub) {
   return absl::StrCat(hub.hub_service->name(), "Base");
@@ -105,7 +70,10 @@ void EmitHubDeclaration(const ContractHub& hub, std::string& out) {
       "                                    ::hubgate::v1::InvokeResponse* response) final;\n"
       "  ::grpc::ServerWriteReactor<::hubgate::v1::StreamInvokeResponse>* StreamInvoke(\n"
       "      ::grpc::CallbackServerContext* context, const ::hubgate::v1::InvokeRequest* request)"
-      " final;\n};\n\n");
+      " final;\n"
+      "  ::grpc::ServerReadReactor<::hubgate::v1::UploadMessage>* InvokeWithUploads(\n"
+      "      ::grpc::CallbackServerContext* context, ::hubgate::v1::InvokeResponse* response) "
+      "final;\n};\n\n");
 }
 
 // "name(\n        a,\n        b)": a call with one argument per line, at `indent`.
@@ -116,6 +84,49 @@ std::string CallList(absl::string_view name, const std::vector<std::string>& arg
   }
   const std::string separator = absl::StrCat(",\n", indent, "    ");
   return absl::StrCat(name, "(\n", indent, "    ", absl::StrJoin(arguments, separator), ")");
+}
+
+// InvokeWithUploads: the methods with upload fields, called once their invocation arrived.
+void EmitUploadDefinition(const ContractHub& hub, std::string& out) {
+  const bool any = std::any_of(hub.hub_methods.begin(), hub.hub_methods.end(),
+                               [](const ContractMethod& m) { return m.upload_streams > 0; });
+  absl::StrAppend(&out, "::grpc::ServerReadReactor<::hubgate::v1::UploadMessage>* ",
+                  HubBaseName(hub), "::InvokeWithUploads(\n"
+                  "    ::grpc::CallbackServerContext* /*context*/, ::hubgate::v1::InvokeResponse* "
+                  "response) {\n  return typed::UploadCall::Start(\n"
+                  "      response, [this](const ::hubgate::v1::InvokeRequest& request, "
+                  "typed::UploadCall& ", any ? "upload" : "/*upload*/", ",\n"
+                  "                       typed::ReplyCore reply) {\n"
+                  "        const typed::HubCall call(request.context(), request.method(), "
+                  "request.invocation_id());\n");
+  for (const ContractMethod& method : hub.hub_methods) {
+    if (method.upload_streams == 0) {
+      continue;
+    }
+    std::vector<std::string> arguments = {"call"};
+    for (const CppParameter& parameter :
+         CppParameters(*method.rpc->input_type(), method.parameters)) {
+      arguments.push_back(parameter.read);
+    }
+    arguments.push_back(absl::StrCat("typed::Reply<", CppClassName(*method.rpc->output_type()),
+                                     ">(\n                    std::move(reply), ",
+                                     CppResultConstant(method.result), ", kWireNaming)"));
+    absl::StrAppend(
+        &out, "        if (absl::EqualsIgnoreCase(request.method(), ", Quote(method.wire_name),
+        ")) {\n          ", CppClassName(*method.rpc->input_type()), " args;\n"
+        "          if (absl::Status status = typed::DecodeArguments(\n"
+        "                  request.arguments(), ::hubgate::v1::PARAMETERS, args);\n"
+        "              !status.ok()) {\n"
+        "            OnBindingError(call, status);\n"
+        "            reply.Exception(typed::kBindingExceptionType, "
+        "typed::BindingErrorMessage(status));\n"
+        "            return;\n          }\n          ",
+        CallList(method.rpc->name(), arguments, "          "), ";\n          return;\n"
+        "        }\n");
+  }
+  absl::StrAppend(&out, "        reply.Fail(::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED,\n"
+                        "                                  \"unknown method \" + "
+                        "request.method()));\n      });\n}\n\n");
 }
 
 void EmitHubDefinition(const ContractHub& hub, std::string& out) {
@@ -129,7 +140,11 @@ void EmitHubDefinition(const ContractHub& hub, std::string& out) {
                           "response->add_methods();\n    method->set_name(",
                     Quote(method.wire_name), ");\n    method->set_kind(::hubgate::v1::"
                     "MethodDescription::", method.streaming ? "KIND_STREAM" : "KIND_INVOKE",
-                    ");\n  }\n");
+                    ");\n");
+    if (method.upload_streams > 0) {
+      absl::StrAppend(&out, "    method->set_upload_streams(", method.upload_streams, ");\n");
+    }
+    absl::StrAppend(&out, "  }\n");
   }
   absl::StrAppend(&out, "  ::grpc::ServerUnaryReactor* reactor = context->DefaultReactor();\n"
                         "  reactor->Finish(::grpc::Status::OK);\n  return reactor;\n}\n\n");
@@ -170,8 +185,8 @@ void EmitHubDefinition(const ContractHub& hub, std::string& out) {
     absl::StrAppend(&out, "  const typed::HubCall call(request->context(), request->method(),\n"
                           "                            request->invocation_id());\n");
     for (const ContractMethod& method : hub.hub_methods) {
-      if (method.streaming != streaming) {
-        continue;
+      if (method.streaming != streaming || method.upload_streams > 0) {
+        continue;  // upload methods come through InvokeWithUploads
       }
       std::vector<std::string> arguments = {"call"};
       for (const CppParameter& parameter :
@@ -203,93 +218,7 @@ void EmitHubDefinition(const ContractHub& hub, std::string& out) {
                     streaming ? "  channel->Fail(unknown);\n" : "  reactor->Finish(unknown);\n",
                     "  return reactor;\n}\n\n");
   }
-}
-
-std::string ProxyName(const ContractHub& hub) {
-  return absl::StrCat(hub.client_service->name(), "Proxy");
-}
-
-std::string SingleProxyName(const ContractHub& hub) {
-  return absl::StrCat(hub.client_service->name(), "SingleProxy");
-}
-
-std::vector<std::string> ProxyParameters(const ContractMethod& method) {
-  std::vector<std::string> parameters =
-      Declarations(CppParameters(*method.rpc->input_type(), method.parameters));
-  parameters.push_back(
-      method.returns_void
-          ? absl::StrCat(kTyped, "SendDone done")
-          : absl::StrCat("std::function<void(absl::StatusOr<",
-                         CppClassName(*method.rpc->output_type()), ">)> done"));
-  return parameters;
-}
-
-void EmitClientDeclaration(const ContractHub& hub, std::string& out) {
-  const std::string proxy = ProxyName(hub);
-  const std::string single = SingleProxyName(hub);
-  absl::StrAppend(&out, "// Hub \"", hub.name, "\": the methods the server calls on browsers, "
-                  "sent to one audience\n// through the Push API. Callbacks run once, on a gRPC "
-                  "thread.\nclass ", proxy, " {\n public:\n  explicit ", proxy, "(", kTyped,
-                  "PushTarget target)\n      : target_(std::move(target)) {}\n");
-  for (const ContractMethod& method : hub.client_methods) {
-    if (method.returns_void) {
-      absl::StrAppend(&out, "\n  // ", WireSignature(method), "\n  void ", method.rpc->name(),
-                      ParameterList(ProxyParameters(method)), " const;\n");
-    }
-  }
-  absl::StrAppend(&out, "\n protected:\n  ", kTyped, "PushTarget target_;\n};\n\n");
-  absl::StrAppend(&out, "// One connection, which can also answer client results (as ASP.NET "
-                  "allows InvokeAsync\n// on single clients only).\nclass ", single,
-                  " : public ", proxy, " {\n public:\n  using ", proxy, "::", proxy, ";\n");
-  for (const ContractMethod& method : hub.client_methods) {
-    if (!method.returns_void) {
-      absl::StrAppend(&out, "\n  // client result: ", WireSignature(method), "\n  void ",
-                      method.rpc->name(), ParameterList(ProxyParameters(method)), " const;\n");
-    }
-  }
-  absl::StrAppend(&out, "};\n\n");
-  absl::StrAppend(&out, "// Clients.All(), Group(g), User(u), Client(id), Caller(call), "
-                  "Others(call), ...\nclass ", hub.client_service->name(), "Clients\n    : public ",
-                  kTyped, "ClientsBase<", proxy, ", ", single, "> {\n public:\n  explicit ",
-                  hub.client_service->name(), "Clients(::hubgate::v1::Push::StubInterface& stub,\n"
-                  "      ", kTyped, "PushOptions options = {})\n      : ClientsBase(stub, ",
-                  Quote(hub.name), ", std::move(options)) {}\n};\n\n");
-}
-
-void EmitClientDefinition(const ContractHub& hub, std::string& out) {
-  for (const ContractMethod& method : hub.client_methods) {
-    const std::vector<CppParameter> parameters =
-        CppParameters(*method.rpc->input_type(), method.parameters);
-    absl::StrAppend(&out, "void ", method.returns_void ? ProxyName(hub) : SingleProxyName(hub),
-                    "::", method.rpc->name(), ParameterList(ProxyParameters(method)),
-                    " const {\n");
-    std::string message = parameters.empty() ? "request" : parameters.front().name;
-    if (method.parameters == v1::PARAMETERS) {
-      message = "request";
-      absl::StrAppend(&out, "  ", CppClassName(*method.rpc->input_type()), " request;\n");
-      for (const CppParameter& parameter : parameters) {
-        absl::StrAppend(&out, "  ", parameter.store, "\n");
-      }
-    }
-    const std::string arguments =
-        absl::StrCat("typed::EncodeArguments(", message, ", ",
-                     CppParametersConstant(method.parameters), ", kWireNaming)");
-    if (method.returns_void) {
-      absl::StrAppend(&out, "  target_.Send(", Quote(method.wire_name), ",\n               ",
-                      arguments, ",\n               std::move(done));\n}\n\n");
-      continue;
-    }
-    const std::string response = CppClassName(*method.rpc->output_type());
-    absl::StrAppend(
-        &out, "  target_.InvokeClient(\n      ", Quote(method.wire_name), ",\n      ", arguments,
-        ",\n      [done = std::move(done)](absl::StatusOr<::hubgate::v1::Value> value) {\n"
-        "        if (!value.ok()) {\n          done(value.status());\n          return;\n"
-        "        }\n        ", response, " result;\n"
-        "        if (absl::Status status =\n                typed::DecodeResult(*value, ",
-        CppResultConstant(method.result), ", result);\n            !status.ok()) {\n"
-        "          done(status);\n          return;\n"
-        "        }\n        done(std::move(result));\n      });\n}\n\n");
-  }
+  EmitUploadDefinition(hub, out);
 }
 
 std::string OpenNamespace(const Contract& contract) {
@@ -316,6 +245,7 @@ CppFiles EmitCpp(const Contract& contract, const std::string& base) {
                   "#include \"cli/protoc_gen_hubgate/runtime/hub_call.h\"\n"
                   "#include \"cli/protoc_gen_hubgate/runtime/push_target.h\"\n"
                   "#include \"cli/protoc_gen_hubgate/runtime/reply.h\"\n"
+                  "#include \"cli/protoc_gen_hubgate/runtime/stream_reader.h\"\n"
                   "#include \"cli/protoc_gen_hubgate/runtime/stream_writer.h\"\n"
                   "#include \"hubgate/v1/hub_handler.grpc.pb.h\"\n"
                   "#include \"", base, ".pb.h\"\n\n", OpenNamespace(contract));
@@ -323,6 +253,7 @@ CppFiles EmitCpp(const Contract& contract, const std::string& base) {
   absl::StrAppend(&cc, banner, "#include \"", base, ".hubgate.h\"\n\n"
                   "#include <utility>\n\n#include \"absl/strings/match.h\"\n"
                   "#include \"cli/protoc_gen_hubgate/runtime/binding_error.h\"\n"
+                  "#include \"cli/protoc_gen_hubgate/runtime/upload_call.h\"\n"
                   "#include \"cli/protoc_gen_hubgate/runtime/value_codec.h\"\n\n",
                   OpenNamespace(contract), "namespace {\n\nnamespace typed = ::hubgate::typed;\n"
                   "// How this file's DTO properties are named on the wire.\n"

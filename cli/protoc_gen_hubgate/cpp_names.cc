@@ -12,8 +12,8 @@ using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 
 // Names the generated methods use themselves; a parameter so named gets a trailing '_'.
-constexpr absl::string_view kTakenNames[] = {"call", "reply", "writer", "done", "args",
-                                            "request", "status", "value", "result"};
+constexpr absl::string_view kTakenNames[] = {"call",   "reply",  "writer", "done",  "args",
+                                            "request", "status", "value", "result", "upload"};
 
 std::string Qualified(const std::string& package, const std::string& dotted_name) {
   std::string name = absl::StrReplaceAll(dotted_name, {{".", "_"}});
@@ -160,8 +160,20 @@ std::vector<CppParameter> CppParameters(const Descriptor& request,
                           absl::StrCat("request = ", name, ";")});
     return parameters;
   }
+  int upload_index = 0;
   for (int i = 0; i < request.field_count(); ++i) {
-    parameters.push_back(FieldParameter(*request.field(i)));
+    const FieldDescriptor& field = *request.field(i);
+    if (IsUpload(field)) {
+      // A stream parameter, read from the upload call `upload` (generated InvokeWithUploads).
+      const std::string item = CppClassName(*field.message_type());
+      parameters.push_back({absl::StrCat("::hubgate::typed::StreamReader<", item, ">"),
+                            ParameterName(Accessor(field)),
+                            absl::StrCat("typed::StreamReader<", item, ">(upload.Stream(",
+                                         upload_index++, "))"),
+                            ""});
+      continue;
+    }
+    parameters.push_back(FieldParameter(field));
   }
   return parameters;
 }

@@ -110,8 +110,15 @@ std::vector<TsParameter> Parameters(const ContractMethod& method) {
     return parameters;
   }
   for (int i = 0; i < request.field_count(); ++i) {
-    parameters.push_back(
-        {ParameterName(request.field(i)->json_name()), FieldType(*request.field(i))});
+    const FieldDescriptor& field = *request.field(i);
+    TsType type = FieldType(field);
+    if (IsUpload(field)) {
+      // A stream parameter: anything with subscribe() (the official client's Subject).
+      const TsType item = ElementType(field);
+      type = {absl::StrCat("{ k: \"upload\", of: ", item.wire, " }"),
+              absl::StrCat("IStreamResult<", item.ts, ">")};
+    }
+    parameters.push_back({ParameterName(field.json_name()), type});
   }
   return parameters;
 }

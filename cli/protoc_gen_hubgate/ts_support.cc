@@ -17,7 +17,7 @@ type WireType =
   | { k: "string" | "number" | "bool" | "bytes" | "date" }
   | { k: "enum"; e: string }
   | { k: "message"; m: string }
-  | { k: "list" | "map" | "nullable"; of: WireType };
+  | { k: "list" | "map" | "nullable" | "upload"; of: WireType };
 
 interface WireField {
   ts: string;
@@ -120,6 +120,17 @@ function toWire(value: unknown, t: WireType, protocol: HubProtocolName): unknown
       return result;
     }
     case "nullable": return toWire(value, t.of, protocol);
+    case "upload": {
+      // The official client streams any argument with subscribe(); each item is converted.
+      const items = value as IStreamResult<unknown>;
+      return {
+        subscribe: (subscriber: IStreamSubscriber<unknown>) => items.subscribe({
+          next: (item) => subscriber.next(toWire(item, t.of, protocol)),
+          error: (error) => subscriber.error(error),
+          complete: () => subscriber.complete(),
+        }),
+      };
+    }
     default: return value;
   }
 }

@@ -64,6 +64,29 @@ void RoundTripHub::Count(const HubCall& /*call*/, int32_t count,
   writer.Complete();
 }
 
+void RoundTripHub::Collect(const HubCall& /*call*/, const std::string& label,
+                           hubgate::typed::StreamReader<roundtrip::v1::Vitals> vitals,
+                           Reply<roundtrip::v1::Rendered> reply) {
+  // The handlers run one at a time, so the shared state needs no lock.
+  struct Collected {
+    explicit Collected(Reply<roundtrip::v1::Rendered> r) : reply(std::move(r)) {}
+    std::vector<int32_t> pulses;
+    Reply<roundtrip::v1::Rendered> reply;
+  };
+  auto collected = std::make_shared<Collected>(std::move(reply));
+  vitals.Read(
+      [collected](const roundtrip::v1::Vitals& item) { collected->pulses.push_back(item.pulse()); },
+      [collected, label](const std::optional<std::string>& error) {
+        if (error) {
+          collected->reply.HubError(absl::StrCat("upload failed: ", *error));
+          return;
+        }
+        roundtrip::v1::Rendered rendered;
+        rendered.set_text(absl::StrCat(label, ": ", absl::StrJoin(collected->pulses, ",")));
+        collected->reply.Return(rendered);
+      });
+}
+
 void RoundTripHub::AskCaller(const HubCall& call, const roundtrip::v1::Question& question,
                              Reply<roundtrip::v1::Answer> reply) {
   clients_.Caller(call).Confirm(

@@ -26,6 +26,9 @@ class RoundTripHub final : public roundtrip::v1::RoundTripHubBase {
                 hubgate::typed::Reply<google::protobuf::Empty> reply) override;
   void Count(const hubgate::typed::HubCall& call, int32_t count,
              hubgate::typed::StreamWriter<roundtrip::v1::Vitals> writer) override;
+  void Collect(const hubgate::typed::HubCall& call, const std::string& label,
+               hubgate::typed::StreamReader<roundtrip::v1::Vitals> vitals,
+               hubgate::typed::Reply<roundtrip::v1::Rendered> reply) override;
   void AskCaller(const hubgate::typed::HubCall& call, const roundtrip::v1::Question& question,
                  hubgate::typed::Reply<roundtrip::v1::Answer> reply) override;
 

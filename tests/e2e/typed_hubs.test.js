@@ -11,7 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { before, after } = require('node:test');
 const { startGateway, test, trackProcess, REPO_ROOT } = require('./lib/gateway');
-const { connect, stopAll, withTimeout, errorOf, matrix } = require('./lib/clients');
+const { connect, stopAll, withTimeout, errorOf, matrix, signalR } = require('./lib/clients');
 const { freePort, waitForDescription, waitForHubHandler } = require('./lib/hub_handler');
 
 const BUILD = path.join(REPO_ROOT, 'build', 'release');
@@ -157,6 +157,15 @@ test('stream items arrive as the declared type', async () => {
                                     complete: () => resolve(got) });
   }), 5000, 'Count stream');
   assert.deepEqual(items.map((v) => v.pulse), [60, 61, 62]);
+});
+
+test('an upload stream reaches the typed StreamReader', async () => {
+  const hub = await typedHub();
+  const vitals = new signalR.Subject();
+  const collected = hub.invoke.Collect('ward 4B', vitals);
+  for (const pulse of [61, 62, 63]) vitals.next({ temperature: 37, pulse });
+  vitals.complete();
+  assert.equal(await withTimeout(collected, 5000, 'Collect'), 'ward 4B: 61,62,63');
 });
 
 test('a client result goes through the typed handler and proxy', async () => {

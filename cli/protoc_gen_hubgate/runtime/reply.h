@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "absl/functional/any_invocable.h"
 #include "google/protobuf/empty.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "cli/protoc_gen_hubgate/runtime/value_codec.h"
@@ -20,10 +21,13 @@ namespace hubgate::typed {
 // The untyped part, shared by every Reply<T>.
 class ReplyCore {
  public:
-  ReplyCore(grpc::ServerUnaryReactor* reactor, v1::InvokeResponse* response)
-      : reactor_(reactor), response_(response) {}
-  ReplyCore(ReplyCore&& other) noexcept
-      : reactor_(std::exchange(other.reactor_, nullptr)), response_(other.response_) {}
+  // Sends the call's response and status; runs at most once.
+  using Finisher = absl::AnyInvocable<void(v1::InvokeResponse, const grpc::Status&)>;
+
+  // A unary Invoke: writes `response` and finishes `reactor`.
+  ReplyCore(grpc::ServerUnaryReactor* reactor, v1::InvokeResponse* response);
+  explicit ReplyCore(Finisher finish) : finish_(std::move(finish)) {}
+  ReplyCore(ReplyCore&& other) noexcept : finish_(std::exchange(other.finish_, nullptr)) {}
   ReplyCore& operator=(ReplyCore&&) = delete;
   ~ReplyCore();
 
@@ -35,13 +39,12 @@ class ReplyCore {
   void Exception(std::string type, std::string message);
   // Any other failure: the client sees the generic text only.
   void Fail(const grpc::Status& status);
-  bool answered() const { return reactor_ == nullptr; }
+  bool answered() const { return finish_ == nullptr; }
 
  private:
-  void Finish(const grpc::Status& status);
+  void Finish(v1::InvokeResponse response, const grpc::Status& status);
 
-  grpc::ServerUnaryReactor* reactor_;
-  v1::InvokeResponse* response_;
+  Finisher finish_;
 };
 
 template <typename T>
@@ -50,6 +53,8 @@ class Reply {
   Reply(grpc::ServerUnaryReactor* reactor, v1::InvokeResponse* response,
         v1::ResultMapping mapping, v1::WireNaming naming)
       : core_(reactor, response), mapping_(mapping), naming_(naming) {}
+  Reply(ReplyCore core, v1::ResultMapping mapping, v1::WireNaming naming)
+      : core_(std::move(core)), mapping_(mapping), naming_(naming) {}
 
   // The method's result.
   void Return(const T& value)

@@ -39,7 +39,8 @@ absl::Status DecodeField(const v1::Value& value, const google::protobuf::FieldDe
                          google::protobuf::Message& message);
 
 // A method's positional arguments as SignalR carries them: one per field of `request` with
-// PARAMETERS, the request as one object with OBJECT.
+// PARAMETERS (upload fields excepted: streams travel beside the arguments), the request as one
+// object with OBJECT.
 std::vector<v1::Value> EncodeArguments(const google::protobuf::Message& request,
                                        v1::ParameterMapping mapping, v1::WireNaming naming);
 // The reverse. FailedPrecondition "Invocation provides 2 argument(s) but target expects 1." for

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/escaping.h"
@@ -339,7 +340,14 @@ absl::Status DecodeField(const v1::Value& value, const FieldDescriptor& field, M
 absl::Status DecodeArguments(const google::protobuf::RepeatedPtrField<v1::Value>& arguments,
                              v1::ParameterMapping mapping, Message& request) {
   const google::protobuf::Descriptor& type = *request.GetDescriptor();
-  const int expected = mapping == v1::OBJECT ? 1 : type.field_count();
+  // Upload fields are streams, sent beside the arguments (SignalR's streamIds).
+  std::vector<const FieldDescriptor*> parameters;
+  for (int i = 0; i < type.field_count(); ++i) {
+    if (!internal::IsUpload(*type.field(i))) {
+      parameters.push_back(type.field(i));
+    }
+  }
+  const int expected = mapping == v1::OBJECT ? 1 : static_cast<int>(parameters.size());
   if (arguments.size() != expected) {
     return absl::FailedPreconditionError(absl::StrCat("Invocation provides ", arguments.size(),
                                                       " argument(s) but target expects ",
@@ -353,7 +361,7 @@ absl::Status DecodeArguments(const google::protobuf::RepeatedPtrField<v1::Value>
     return absl::OkStatus();
   }
   for (int i = 0; i < expected; ++i) {
-    const FieldDescriptor& field = *type.field(i);
+    const FieldDescriptor& field = *parameters[i];
     if (absl::Status status = DecodeField(arguments[i], field, request); !status.ok()) {
       return InContext(absl::StrCat("argument ", i + 1, " (", field.json_name(), ")"), status);
     }

@@ -163,7 +163,9 @@ std::vector<v1::Value> EncodeArguments(const Message& request, v1::ParameterMapp
   }
   const google::protobuf::Descriptor& type = *request.GetDescriptor();
   for (int i = 0; i < type.field_count(); ++i) {
-    arguments.push_back(EncodeField(request, *type.field(i), naming));
+    if (!internal::IsUpload(*type.field(i))) {  // streams travel beside the arguments
+      arguments.push_back(EncodeField(request, *type.field(i), naming));
+    }
   }
   return arguments;
 }

@@ -4,6 +4,7 @@
 // treats specially (docs/typed-hubs.md#wire-mapping).
 
 #include "google/protobuf/descriptor.h"
+#include "hubgate/v1/contract.pb.h"
 
 namespace hubgate::typed::internal {
 
@@ -16,6 +17,11 @@ inline bool IsTimestamp(const google::protobuf::FieldDescriptor& field) {
 inline bool IsWrapper(const google::protobuf::FieldDescriptor& field) {
   const google::protobuf::Descriptor* type = field.message_type();
   return type != nullptr && type->file()->name() == "google/protobuf/wrappers.proto";
+}
+
+// A client-to-server stream parameter: not among the positional arguments.
+inline bool IsUpload(const google::protobuf::FieldDescriptor& field) {
+  return field.options().GetExtension(v1::field).upload();
 }
 
 }  // namespace hubgate::typed::internal

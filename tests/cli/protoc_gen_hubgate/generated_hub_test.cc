@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "everything.hubgate.h"
 #include "grpcpp/grpcpp.h"
@@ -63,6 +64,47 @@ class TestHub final : public EverythingHubBase {
     } else {
       writer.Complete();
     }
+  }
+  // Counts what arrives on both streams; answers when both ended.
+  void RecordReadings(const HubCall& /*call*/, hubgate::typed::StreamReader<Reading> readings,
+                      const std::string& patient_id, hubgate::typed::StreamReader<Address> notes,
+                      Reply<CommentCount> reply) override {
+    struct Tally {
+      explicit Tally(Reply<CommentCount> r) : reply(std::move(r)) {}
+      absl::Mutex mu;
+      int items ABSL_GUARDED_BY(mu) = 0;
+      int ended ABSL_GUARDED_BY(mu) = 0;
+      std::string log ABSL_GUARDED_BY(mu);
+      Reply<CommentCount> reply;
+    };
+    auto tally = std::make_shared<Tally>(std::move(reply));
+    auto on_end = [tally, patient_id](const std::optional<std::string>& error) {
+      absl::MutexLock lock(&tally->mu);
+      absl::StrAppend(&tally->log, error ? *error : "end", ";");
+      if (++tally->ended == 2) {
+        CommentCount count;
+        count.set_count(tally->items);
+        if (patient_id == "p-1") {
+          tally->reply.Return(count);
+        } else {
+          tally->reply.HubError(tally->log);
+        }
+      }
+    };
+    readings.Read(
+        [tally](const Reading& reading) {
+          absl::MutexLock lock(&tally->mu);
+          ++tally->items;
+          absl::StrAppend(&tally->log, reading.value(), ";");
+        },
+        on_end);
+    notes.Read(
+        [tally](const Address& address) {
+          absl::MutexLock lock(&tally->mu);
+          ++tally->items;
+          absl::StrAppend(&tally->log, address.street(), ";");
+        },
+        on_end);
   }
   std::string OnClientConnected(const HubCall& call) override {
     return call.user_id().empty() ? "Unauthenticated." : "";
@@ -169,7 +211,8 @@ TEST_F(GeneratedHubTest, DescribeListsEveryHubMethodUnderItsWireNameAndKind) {
   EXPECT_EQ(methods, (std::vector<std::string>{"SendComment/KIND_INVOKE", "Echo/KIND_INVOKE",
                                                "CountComments/KIND_INVOKE",
                                                "CheckProbe/KIND_INVOKE",
-                                               "StreamReadings/KIND_STREAM"}));
+                                               "StreamReadings/KIND_STREAM",
+                                               "RecordReadings/KIND_INVOKE"}));
 }
 
 TEST_F(GeneratedHubTest, ScalarParametersReachTheTypedMethod) {
@@ -275,6 +318,98 @@ TEST_F(GeneratedHubTest, AStreamWithBadArgumentsEndsWithTheBindingError) {
   EXPECT_EQ(responses[0].error().type(), "InvalidDataException");
   EXPECT_EQ(responses[0].error().message(),
             "Invocation provides 1 argument(s) but target expects 2.");
+}
+
+hubgate::v1::UploadMessage UploadItem(uint32_t stream, hubgate::v1::Value item) {
+  hubgate::v1::UploadMessage message;
+  message.mutable_item()->set_stream_index(stream);
+  *message.mutable_item()->mutable_item() = std::move(item);
+  return message;
+}
+
+hubgate::v1::UploadMessage UploadEnd(uint32_t stream, std::string error = "") {
+  hubgate::v1::UploadMessage message;
+  message.mutable_completion()->set_stream_index(stream);
+  message.mutable_completion()->set_error(std::move(error));
+  return message;
+}
+
+hubgate::v1::Value Object(const std::string& name, hubgate::v1::Value value) {
+  hubgate::v1::Value object;
+  (*object.mutable_map_value()->mutable_fields())[name] = std::move(value);
+  return object;
+}
+
+TEST_F(GeneratedHubTest, DescribeCountsUploadStreams) {
+  grpc::ClientContext context;
+  hubgate::v1::HubDescription description;
+  ASSERT_TRUE(stub_->Describe(&context, hubgate::v1::DescribeRequest(), &description).ok());
+  ASSERT_EQ(description.methods_size(), 6);
+  EXPECT_EQ(description.methods(5).name(), "RecordReadings");
+  EXPECT_EQ(description.methods(5).upload_streams(), 2u);
+}
+
+TEST_F(GeneratedHubTest, UploadItemsReachTheirTypedStreamsInOrder) {
+  grpc::ClientContext context;
+  hubgate::v1::InvokeResponse response;
+  std::unique_ptr<grpc::ClientWriter<hubgate::v1::UploadMessage>> writer =
+      stub_->InvokeWithUploads(&context, &response);
+  hubgate::v1::UploadMessage invocation;
+  *invocation.mutable_invocation() = Request("RecordReadings", {Text("p-1")});
+  ASSERT_TRUE(writer->Write(invocation));
+  hubgate::v1::Value value;
+  value.set_double_value(1.5);
+  ASSERT_TRUE(writer->Write(UploadItem(0, Object("value", value))));
+  ASSERT_TRUE(writer->Write(UploadItem(1, Object("Street", Text("Elm")))));  // MessagePack name
+  ASSERT_TRUE(writer->Write(UploadItem(0, Object("value", Int(2)))));
+  ASSERT_TRUE(writer->Write(UploadItem(7, Object("value", Int(3)))));  // no such stream: ignored
+  ASSERT_TRUE(writer->Write(UploadEnd(0)));
+  ASSERT_TRUE(writer->Write(UploadEnd(1)));
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(response.result().int_value(), 3);
+}
+
+TEST_F(GeneratedHubTest, AClientStreamErrorReachesTheReader) {
+  grpc::ClientContext context;
+  hubgate::v1::InvokeResponse response;
+  auto writer = stub_->InvokeWithUploads(&context, &response);
+  hubgate::v1::UploadMessage invocation;
+  *invocation.mutable_invocation() = Request("RecordReadings", {Text("p-2")});
+  ASSERT_TRUE(writer->Write(invocation));
+  ASSERT_TRUE(writer->Write(UploadEnd(1, "Error: gone")));
+  ASSERT_TRUE(writer->Write(UploadEnd(0)));
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(response.error().message(), "Error: gone;end;");
+}
+
+TEST_F(GeneratedHubTest, AnUploadItemOfTheWrongTypeFailsTheCallWithTheBindingError) {
+  grpc::ClientContext context;
+  hubgate::v1::InvokeResponse response;
+  auto writer = stub_->InvokeWithUploads(&context, &response);
+  hubgate::v1::UploadMessage invocation;
+  *invocation.mutable_invocation() = Request("RecordReadings", {Text("p-1")});
+  ASSERT_TRUE(writer->Write(invocation));
+  writer->Write(UploadItem(0, Text("not a reading")));
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(response.error().type(), "InvalidDataException");
+  EXPECT_EQ(response.error().message(),
+            "Error binding arguments. Make sure that the types of the provided values match the "
+            "types of the hub method being invoked.");
+}
+
+TEST_F(GeneratedHubTest, UploadArgumentsCountWithoutTheStreams) {
+  grpc::ClientContext context;
+  hubgate::v1::InvokeResponse response;
+  auto writer = stub_->InvokeWithUploads(&context, &response);
+  hubgate::v1::UploadMessage invocation;
+  *invocation.mutable_invocation() = Request("RecordReadings", {});
+  ASSERT_TRUE(writer->Write(invocation));
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(response.error().message(), "Invocation provides 0 argument(s) but target expects 1.");
 }
 
 TEST_F(GeneratedHubTest, UnknownMethodsFailAsUnimplemented) {

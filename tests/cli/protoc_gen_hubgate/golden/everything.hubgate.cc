@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "cli/protoc_gen_hubgate/runtime/binding_error.h"
+#include "cli/protoc_gen_hubgate/runtime/upload_call.h"
 #include "cli/protoc_gen_hubgate/runtime/value_codec.h"
 
 namespace typedtest::v1 {
@@ -44,6 +45,12 @@ constexpr ::hubgate::v1::WireNaming kWireNaming = ::hubgate::v1::CAMEL_CASE;
     ::hubgate::v1::MethodDescription* method = response->add_methods();
     method->set_name("StreamReadings");
     method->set_kind(::hubgate::v1::MethodDescription::KIND_STREAM);
+  }
+  {
+    ::hubgate::v1::MethodDescription* method = response->add_methods();
+    method->set_name("RecordReadings");
+    method->set_kind(::hubgate::v1::MethodDescription::KIND_INVOKE);
+    method->set_upload_streams(2);
   }
   ::grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(::grpc::Status::OK);
@@ -181,6 +188,35 @@ constexpr ::hubgate::v1::WireNaming kWireNaming = ::hubgate::v1::CAMEL_CASE;
                                "unknown method " + request->method());
   channel->Fail(unknown);
   return reactor;
+}
+
+::grpc::ServerReadReactor<::hubgate::v1::UploadMessage>* EverythingHubBase::InvokeWithUploads(
+    ::grpc::CallbackServerContext* /*context*/, ::hubgate::v1::InvokeResponse* response) {
+  return typed::UploadCall::Start(
+      response, [this](const ::hubgate::v1::InvokeRequest& request, typed::UploadCall& upload,
+                       typed::ReplyCore reply) {
+        const typed::HubCall call(request.context(), request.method(), request.invocation_id());
+        if (absl::EqualsIgnoreCase(request.method(), "RecordReadings")) {
+          ::typedtest::v1::RecordArgs args;
+          if (absl::Status status = typed::DecodeArguments(
+                  request.arguments(), ::hubgate::v1::PARAMETERS, args);
+              !status.ok()) {
+            OnBindingError(call, status);
+            reply.Exception(typed::kBindingExceptionType, typed::BindingErrorMessage(status));
+            return;
+          }
+          RecordReadings(
+              call,
+              typed::StreamReader<::typedtest::v1::Reading>(upload.Stream(0)),
+              args.patient_id(),
+              typed::StreamReader<::typedtest::v1::Address>(upload.Stream(1)),
+              typed::Reply<::typedtest::v1::CommentCount>(
+                    std::move(reply), ::hubgate::v1::RESULT_FIELD, kWireNaming));
+          return;
+        }
+        reply.Fail(::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED,
+                                  "unknown method " + request.method()));
+      });
 }
 
 void EverythingClientProxy::EverythingChanged(

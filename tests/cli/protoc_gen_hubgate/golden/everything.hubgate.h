@@ -13,6 +13,7 @@
 #include "cli/protoc_gen_hubgate/runtime/hub_call.h"
 #include "cli/protoc_gen_hubgate/runtime/push_target.h"
 #include "cli/protoc_gen_hubgate/runtime/reply.h"
+#include "cli/protoc_gen_hubgate/runtime/stream_reader.h"
 #include "cli/protoc_gen_hubgate/runtime/stream_writer.h"
 #include "hubgate/v1/hub_handler.grpc.pb.h"
 #include "everything.pb.h"
@@ -63,6 +64,14 @@ class EverythingHubBase : public ::hubgate::v1::HubHandler::CallbackService {
       int32_t count,
       ::hubgate::typed::StreamWriter<::typedtest::v1::Reading> writer) = 0;
 
+  // RecordReadings(readings, patientId, notes) -> CommentCount
+  virtual void RecordReadings(
+      const ::hubgate::typed::HubCall& call,
+      ::hubgate::typed::StreamReader<::typedtest::v1::Reading> readings,
+      const std::string& patient_id,
+      ::hubgate::typed::StreamReader<::typedtest::v1::Address> notes,
+      ::hubgate::typed::Reply<::typedtest::v1::CommentCount> reply) = 0;
+
   // A client connected: return a non-empty text to refuse it. Must not block.
   virtual std::string OnClientConnected(const ::hubgate::typed::HubCall& /*call*/) { return {}; }
   // A client left; `error` is empty for a clean close.
@@ -88,6 +97,8 @@ class EverythingHubBase : public ::hubgate::v1::HubHandler::CallbackService {
                                     ::hubgate::v1::InvokeResponse* response) final;
   ::grpc::ServerWriteReactor<::hubgate::v1::StreamInvokeResponse>* StreamInvoke(
       ::grpc::CallbackServerContext* context, const ::hubgate::v1::InvokeRequest* request) final;
+  ::grpc::ServerReadReactor<::hubgate::v1::UploadMessage>* InvokeWithUploads(
+      ::grpc::CallbackServerContext* context, ::hubgate::v1::InvokeResponse* response) final;
 };
 
 // Hub "everything": the methods the server calls on browsers, sent to one audience

@@ -87,6 +87,13 @@ export interface Reading {
   at: Date;
 }
 
+/** typedtest.v1.RecordArgs */
+export interface RecordArgs {
+  readings: Reading[];
+  patientId: string;
+  notes: Address[];
+}
+
 /** typedtest.v1.ConsentQuestion */
 export interface ConsentQuestion {
   question: string;
@@ -108,7 +115,7 @@ type WireType =
   | { k: "string" | "number" | "bool" | "bytes" | "date" }
   | { k: "enum"; e: string }
   | { k: "message"; m: string }
-  | { k: "list" | "map" | "nullable"; of: WireType };
+  | { k: "list" | "map" | "nullable" | "upload"; of: WireType };
 
 interface WireField {
   ts: string;
@@ -211,6 +218,17 @@ function toWire(value: unknown, t: WireType, protocol: HubProtocolName): unknown
       return result;
     }
     case "nullable": return toWire(value, t.of, protocol);
+    case "upload": {
+      // The official client streams any argument with subscribe(); each item is converted.
+      const items = value as IStreamResult<unknown>;
+      return {
+        subscribe: (subscriber: IStreamSubscriber<unknown>) => items.subscribe({
+          next: (item) => subscriber.next(toWire(item, t.of, protocol)),
+          error: (error) => subscriber.error(error),
+          complete: () => subscriber.complete(),
+        }),
+      };
+    }
     default: return value;
   }
 }
@@ -430,6 +448,17 @@ const wireMessages: Record<string, WireField[]> = {
       msgpack: "At", proto: "at",
       t: { k: "date" } },
   ],
+  RecordArgs: [
+    { ts: "readings", json: "readings",
+      msgpack: "Readings", proto: "readings",
+      t: { k: "list", of: { k: "message", m: "Reading" } } },
+    { ts: "patientId", json: "patientId",
+      msgpack: "PatientId", proto: "patient_id",
+      t: { k: "string" } },
+    { ts: "notes", json: "notes",
+      msgpack: "Notes", proto: "notes",
+      t: { k: "list", of: { k: "message", m: "Address" } } },
+  ],
   ConsentQuestion: [
     { ts: "question", json: "question",
       msgpack: "Question", proto: "question",
@@ -478,6 +507,14 @@ const wireEverythingHubMethods: MethodTypes = {
     ],
     result: { k: "message", m: "Reading" },
   },
+  RecordReadings: {
+    args: [
+      { k: "upload", of: { k: "message", m: "Reading" } },
+      { k: "string" },
+      { k: "upload", of: { k: "message", m: "Address" } },
+    ],
+    result: { k: "number" },
+  },
 };
 
 const wireEverythingClientMethods: MethodTypes = {
@@ -523,6 +560,11 @@ export class EverythingHubConnection {
       address: Address | null,
       numbers: number[],
     ): Promise<string[]>;
+    RecordReadings(
+      readings: IStreamResult<Reading>,
+      patientId: string,
+      notes: IStreamResult<Address>,
+    ): Promise<number>;
   };
   /** Hub methods through send(): resolve once sent, never answered. */
   readonly send: {
@@ -536,6 +578,11 @@ export class EverythingHubConnection {
       severity: Severity,
       address: Address | null,
       numbers: number[],
+    ): Promise<void>;
+    RecordReadings(
+      readings: IStreamResult<Reading>,
+      patientId: string,
+      notes: IStreamResult<Address>,
     ): Promise<void>;
   };
   /** Streaming hub methods through stream(). */
@@ -574,6 +621,8 @@ export class EverythingHubConnection {
       CheckProbe: (maybe, since, payload, severity, address, numbers) =>
         core.invoke(
           "CheckProbe", [maybe, since, payload, severity, address, numbers]) as Promise<string[]>,
+      RecordReadings: (readings, patientId, notes) =>
+        core.invoke("RecordReadings", [readings, patientId, notes]) as Promise<number>,
     };
     this.send = {
       SendComment: (postId, content) =>
@@ -584,6 +633,8 @@ export class EverythingHubConnection {
         core.send("CountComments", []),
       CheckProbe: (maybe, since, payload, severity, address, numbers) =>
         core.send("CheckProbe", [maybe, since, payload, severity, address, numbers]),
+      RecordReadings: (readings, patientId, notes) =>
+        core.send("RecordReadings", [readings, patientId, notes]),
     };
     this.stream = {
       StreamReadings: (patientId, count) =>

@@ -180,6 +180,20 @@ test("client methods: handlers get declared types and can be removed", async () 
   assert.deepEqual(received.slice(1), [[5, "five"]]);
 });
 
+test("upload stream items are sent in the protocol's form", async () => {
+  const connection = new FakeConnection(2);
+  const hub = new EverythingHubConnection(connection, "messagepack");
+  const readings = { subscribe: (s) => { s.next({ value: 1, at }); s.complete(); } };
+  const notes = { subscribe: (s) => { s.next({ street: "Elm", houseNumber: 1 }); s.complete(); } };
+  assert.equal(await hub.invoke.RecordReadings(readings, "p-1", notes), 2);
+  const [sentReadings, patient, sentNotes] = connection.calls[0].args;
+  assert.equal(patient, "p-1");
+  const items = [];
+  sentReadings.subscribe({ next: (v) => items.push(v), error: assert.fail, complete: () => {} });
+  sentNotes.subscribe({ next: (v) => items.push(v), error: assert.fail, complete: () => {} });
+  assert.deepEqual(items, [{ Value: 1, At: at }, { Street: "Elm", HouseNumber: 1 }]);
+});
+
 test("client results are answered in the protocol's form", async () => {
   const connection = new FakeConnection(null);
   const hub = new EverythingHubConnection(connection, "messagepack");

@@ -39,6 +39,14 @@ class EverythingHub : public contract::EverythingHubBase {
     writer.Write(contract::Reading());
     writer.Complete();
   }
+  void RecordReadings(const HubCall& call, hubgate::typed::StreamReader<contract::Reading> readings,
+                      const std::string& patient_id,
+                      hubgate::typed::StreamReader<contract::Address> notes,
+                      Reply<contract::CommentCount> reply) override {
+    readings.Read([](const contract::Reading& reading) {},
+                  [](const std::optional<std::string>& error) {});
+    reply.Return(contract::CommentCount());
+  }
 };
 
 }  // namespace compile_checks

@@ -1,5 +1,5 @@
 // The generated TypeScript used as intended: must type-check with --strict.
-import { HubConnectionBuilder } from "@microsoft/signalr";
+import { HubConnectionBuilder, Subject } from "@microsoft/signalr";
 import { MessagePackHubProtocol } from "@microsoft/signalr-protocol-msgpack";
 import { Address, Consent, EverythingHubConnection, Everything, Reading, Severity }
     from "./everything.hubgate";
@@ -40,4 +40,12 @@ export async function useHub(): Promise<void> {
     accepted: question.question.length > 0,
   }));
   hub.handle.CountTabs(() => 2);
+
+  const readings = new Subject<Reading>();
+  const notes = new Subject<Address>();
+  const recorded: Promise<number> = hub.invoke.RecordReadings(readings, "patient-1", notes);
+  readings.next({ value: 1.5, at: new Date() });
+  readings.complete();
+  notes.complete();
+  console.log(await recorded);
 }
