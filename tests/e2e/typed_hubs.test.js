@@ -24,11 +24,13 @@ const TS_DIR = path.join(REPO_ROOT, 'tests', 'cli', 'protoc_gen_hubgate', 'ts');
 let gw;
 let backend;
 let typed; // the compiled generated module
+let typedDir; // where it was compiled
 const connections = [];
 
 /** Compiles the generated TypeScript with tsc (CommonJS) and loads it. */
 function loadGeneratedWrapper() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hubgate-typed-'));
+  typedDir = work;
   fs.copyFileSync(GENERATED_TS, path.join(work, 'roundtrip.hubgate.ts'));
   fs.writeFileSync(path.join(work, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
@@ -97,6 +99,7 @@ after(async () => {
   await stopAll(connections);
   if (gw) await gw.stop();
   if (backend) await backend.stop();
+  if (typedDir) fs.rmSync(typedDir, { recursive: true, force: true });
 });
 
 async function typedHub() {
