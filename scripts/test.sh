@@ -53,6 +53,7 @@ if [[ -x build/release/gateway/hubgate ]]; then
   # (the full run above is WebSockets + JSON; MessagePack never runs on Server-Sent Events).
   MATRIX_FILES=(push_targets groups users hub_methods streaming client_results lifecycle
                 scenario_posts scenario_clinical)
+  MATRIX_FILES+=(typed_hubs)  # strongly typed hubs (docs/typed-hubs.md)
   for cell in WebSockets:messagepack ServerSentEvents:json LongPolling:json LongPolling:messagepack; do
     transport=${cell%%:*} protocol=${cell##*:}
     echo "== end-to-end matrix: $transport + $protocol"
