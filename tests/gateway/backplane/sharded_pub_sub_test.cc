@@ -78,6 +78,21 @@ TEST_F(ShardedPubSubTest, PublishCountsReceiversAndWhenSubscribedWaitsForTheConf
   EXPECT_TRUE(pub_sub.WaitSubscribed("c:x").ok());
 }
 
+TEST_F(ShardedPubSubTest, SetIfAbsentIsTrueOnlyForTheFirstSet) {
+  PubSubRecorder pub_sub(io_context_, SingleOptions(redis_));
+  pub_sub->Start();
+  ASSERT_TRUE(pub_sub.Settle());
+  auto set = [&](std::string_view key) {
+    std::optional<absl::StatusOr<bool>> outcome;
+    pub_sub->SetIfAbsent(key, 60s, [&](absl::StatusOr<bool> first) { outcome = first; });
+    EXPECT_TRUE(RunUntil(io_context_, [&] { return outcome.has_value(); }));
+    return outcome.value_or(absl::DeadlineExceededError("no answer"));
+  };
+  EXPECT_EQ(set("c:x:claimed").value_or(false), true);
+  EXPECT_EQ(set("c:x:claimed").value_or(true), false);
+  EXPECT_EQ(set("c:y:claimed").value_or(false), true);
+}
+
 TEST_F(ShardedPubSubTest, WhenSubscribedReportsADisconnectedBackplane) {
   ShardedPubSubOptions options = SingleOptions(redis_);
   redis_.Stop();

@@ -72,6 +72,18 @@ TEST(SubscriptionBookTest, AConnectionNeedsItsOwnChannelAndItsUsers) {
   EXPECT_THAT(book.Channels(), ElementsAre("hg:c:c3"));
 }
 
+TEST(SubscriptionBookTest, AHeldConnectionKeepsItsChannelFromAdmissionToRelease) {
+  ChangeLog log;
+  SubscriptionBook book(Layout(), log.Callback());
+  book.ConnectionHeld("c1");  // the registry took it in: findable before its handshake
+  EXPECT_THAT(log.Take(), ElementsAre("+hg:c:c1"));
+  book.ConnectionOpened("chat", "c1", "");
+  book.ConnectionClosed("chat", "c1", "");
+  EXPECT_THAT(log.Take(), IsEmpty()) << "still held by the registry";
+  book.ConnectionReleased("c1");
+  EXPECT_THAT(log.Take(), ElementsAre("-hg:c:c1"));
+}
+
 TEST(SubscriptionBookTest, UsersAndGroupsAreCountedPerHub) {
   ChangeLog log;
   SubscriptionBook book(Layout(), log.Callback());
