@@ -11,6 +11,7 @@
 #include <string>
 
 #include "gateway/backplane/backplane.h"
+#include "spdlog/spdlog.h"
 #include "gateway/ops/metrics.h"
 #include "gateway/runtime/worker_pool.h"
 #include "hubcore/connection_id.h"
@@ -115,7 +116,13 @@ absl::StatusOr<hubcore::PublishOutcome> PublishAndWait(Replica& replica,
 
 class ClusterPublisherTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_TRUE(redis_.Start()); }
+  void SetUp() override {
+    // spdlog's registry is a function-local static of the (uninstrumented) library: made here,
+    // once, as main() does before any thread, rather than first by two backplane threads at
+    // once, which ThreadSanitizer cannot see synchronised.
+    spdlog::default_logger();
+    ASSERT_TRUE(redis_.Start());
+  }
   RedisServerProcess redis_;
 };
 
