@@ -12,16 +12,12 @@ const { adminGet, scrape } = require('./lib/admin');
 const { eventually, Status } = require('./lib/hub_handler');
 const { startCluster } = require('./lib/cluster');
 const { connectOn, numberCollector } = require('./lib/cluster_clients');
-const { pendingOptions, pendingTest } = require('./lib/cluster_pending');
-
-const PENDING = pendingOptions(__filename);
-const t = pendingTest(__filename);
+const { test } = require('./lib/gateway');
 
 let cluster;
 const conns = []; // conns[i] on replica i
 
 before(async () => {
-  if (PENDING.skip) return;
   cluster = await startCluster({ name: 'faults-redis' });
   for (let i = 0; i < 3; i += 1) conns.push(await connectOn(cluster, i, '/hubs/posts'));
 });
@@ -61,7 +57,7 @@ function backplaneState(state) {
   );
 }
 
-t('/readyz says backplane: connected; hubgate_backplane_* metrics count traffic', async () => {
+test('/readyz says backplane: connected; hubgate_backplane_* metrics count traffic', async () => {
   for (const ready of await backplaneState('connected')) assert.equal(ready.status, 200);
   const before = await Promise.all(cluster.replicas.map((gw) => scrape(gw)));
   const got = conns.map((c) => waitFor(c, 'Counted'));
@@ -88,7 +84,7 @@ t('/readyz says backplane: connected; hubgate_backplane_* metrics count traffic'
   assert.ok(sumOf(after[0], latency) > sumOf(before[0], latency), 'publish latency observed');
 });
 
-t('a push crosses Redis once; a group channel is held only where a member is', async () => {
+test('a push crosses Redis once; a group channel is held only where a member is', async () => {
   const subscriptions = () =>
     Promise.all(
       cluster.replicas.map(async (gw) => {
@@ -131,7 +127,7 @@ t('a push crosses Redis once; a group channel is held only where a member is', a
   await subscriptionsBecome(base, 'group channels dropped with their last member');
 });
 
-t('Redis restarted under pushes: nobody dropped, remote pushes fail, then recover', async () => {
+test('Redis restarted under pushes: nobody dropped, remote pushes fail, then recover', async () => {
   const ticks = conns.map((c) => numberCollector(c, 'Tick'));
   const outcomes = []; // {n, ok, code, details}
   let stopTicking = false;
