@@ -129,18 +129,27 @@ test('a push crosses Redis once; a group channel is held only where a member is'
 
 test('Redis restarted under pushes: nobody dropped, remote pushes fail, then recover', async () => {
   const ticks = conns.map((c) => numberCollector(c, 'Tick'));
-  const outcomes = []; // {n, ok, code, details}
+  // {n, ok, code, details, via, replicasReached, sentMs, tookMs}; times from the test's start,
+  // printed with Redis' stop and start when an accepted tick is missing.
+  const outcomes = [];
+  const startedAt = Date.now();
+  const sinceStart = () => Date.now() - startedAt;
+  const redisTimes = {};
   let stopTicking = false;
   const entries = cluster.replicas.map((r) => r.grpcClient);
   const ticker = (async () => {
     for (let n = 1; !stopTicking; n += 1) {
+      const sentMs = sinceStart();
+      const via = n % 3;
       try {
-        await entries[n % 3].send({
+        const r = await entries[via].send({
           hub: 'posts', method: 'Tick', all: {}, argumentsJson: `[${n}]`,
         });
-        outcomes.push({ n, ok: true });
+        const { replicasReached } = r;
+        outcomes.push({ n, ok: true, via, replicasReached, sentMs, tookMs: sinceStart() - sentMs });
       } catch (err) {
-        outcomes.push({ n, ok: false, code: err.code, details: err.details });
+        const tookMs = sinceStart() - sentMs;
+        outcomes.push({ n, ok: false, code: err.code, details: err.details, via, sentMs, tookMs });
         // Refusals come back at once: pace them so the loop does not spin on shared cores.
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -149,7 +158,9 @@ test('Redis restarted under pushes: nobody dropped, remote pushes fail, then rec
   try {
     await Promise.all(ticks.map((tick) => tick.until(20)));
 
+    redisTimes.stopMs = sinceStart();
     await cluster.redis.stop();
+    redisTimes.stoppedMs = sinceStart();
     const down = await backplaneState('disconnected');
     for (const ready of down) assert.equal(ready.status, 200, 'still ready: local traffic works');
 
@@ -177,8 +188,10 @@ test('Redis restarted under pushes: nobody dropped, remote pushes fail, then rec
       assert.equal(metrics.value('hubgate_backplane_connected'), 0);
     }
 
+    redisTimes.startMs = sinceStart();
     await cluster.redis.start();
     await backplaneState('connected');
+    redisTimes.connectedMs = sinceStart();
     for (const gw of cluster.replicas) {
       const metrics = await scrape(gw);
       assert.equal(metrics.value('hubgate_backplane_connected'), 1);
@@ -202,12 +215,17 @@ test('Redis restarted under pushes: nobody dropped, remote pushes fail, then rec
   const fence = conns.map((c) => waitFor(c, 'Fence'));
   await cluster.push.send({ hub: 'posts', method: 'Fence', all: {} });
   await Promise.all(fence);
-  for (const [i, tick] of ticks.entries()) {
+  const missing = ticks.map((tick, i) => {
     const received = new Set(tick.received);
     assert.equal(received.size, tick.received.length, `client ${i}: no tick twice`);
-    const missing = outcomes.filter((o) => o.ok && !received.has(o.n)).map((o) => o.n);
-    assert.deepEqual(missing, [], `client ${i}: accepted ticks missing (last ${last})`);
-  }
+    return outcomes.filter((o) => o.ok && !received.has(o.n));
+  });
+  // Every client's gaps at once, with the ticks' timing, so that one failure shows the pattern.
+  assert.deepEqual(
+    missing.map((gaps) => gaps.map((o) => o.n)), [[], [], []],
+    `accepted ticks missing (last ${last}), per client: ${JSON.stringify(missing)}; ` +
+      `Redis ${JSON.stringify(redisTimes)}`,
+  );
   const refused = outcomes.filter((o) => !o.ok);
   assert.ok(refused.length > 0, 'some ticks were sent while Redis was down');
   for (const o of refused) {
