@@ -54,6 +54,8 @@ if [[ -x build/release/gateway/hubgate ]]; then
   MATRIX_FILES=(push_targets groups users hub_methods streaming client_results lifecycle
                 scenario_posts scenario_clinical)
   MATRIX_FILES+=(typed_hubs)  # strongly typed hubs (docs/typed-hubs.md)
+  # The scale-out files (cluster_*: three replicas, Redis, nginx; ~20 s alone at concurrency 2)
+  # run in `npm test` above only: cluster_connect covers every transport and protocol itself.
   for cell in WebSockets:messagepack ServerSentEvents:json LongPolling:json LongPolling:messagepack; do
     transport=${cell%%:*} protocol=${cell##*:}
     echo "== end-to-end matrix: $transport + $protocol"

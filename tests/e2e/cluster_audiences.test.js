@@ -5,4 +5,4 @@
 
 const { defineAudienceTests } = require('./lib/cluster_audience');
 
-defineAudienceTests({ redis: 'single', name: 'audiences', filename: __filename });
+defineAudienceTests({ redis: 'single', name: 'audiences' });

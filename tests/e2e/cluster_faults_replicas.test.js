@@ -12,17 +12,14 @@ const { connect, collect, mintToken, stopAll, withTimeout, deferred } = require(
 const { eventually, Status } = require('./lib/hub_handler');
 const { startCluster } = require('./lib/cluster');
 const { connectOn } = require('./lib/cluster_clients');
-const { pendingOptions, pendingTest } = require('./lib/cluster_pending');
+const { test } = require('./lib/gateway');
 
-const PENDING = pendingOptions(__filename);
-const t = pendingTest(__filename);
 const SECRET = 'cluster-replica-faults-secret-0123456789';
 
 let cluster;
 const open = [];
 
 before(async () => {
-  if (PENDING.skip) return;
   cluster = await startCluster({
     name: 'faults-replicas',
     config: {
@@ -38,7 +35,9 @@ after(async () => {
   if (cluster) await cluster.stop();
 });
 
-t('a SIGKILLed replica: the others unaffected, its former connections reach nothing', async () => {
+const SIGKILL_TITLE =
+  'a SIGKILLed replica: the others unaffected, its former connections reach nothing';
+test(SIGKILL_TITLE, async () => {
   const clients = [];
   for (let i = 0; i < 3; i += 1) {
     const c = await connectOn(cluster, i, '/hubs/posts', {
@@ -90,7 +89,7 @@ t('a SIGKILLed replica: the others unaffected, its former connections reach noth
   await cluster.startReplica(1);
 });
 
-t('rolling restart under load: no accepted push missing within a connection', async () => {
+test('rolling restart under load: no accepted push missing within a connection', async () => {
   const CLIENTS = 12;
   const clients = [];
   for (let k = 0; k < CLIENTS; k += 1) {

@@ -11,10 +11,8 @@ const { collect, mintToken, stopAll, deferred } = require('./lib/clients');
 const { fromValue, Status, eventually } = require('./lib/hub_handler');
 const { startCluster } = require('./lib/cluster');
 const { connectOn, numberCollector } = require('./lib/cluster_clients');
-const { pendingOptions, pendingTest } = require('./lib/cluster_pending');
+const { test } = require('./lib/gateway');
 
-const PENDING = pendingOptions(__filename);
-const t = pendingTest(__filename);
 const SECRET = 'cluster-membership-secret-0123456789abcd';
 
 let cluster;
@@ -23,7 +21,6 @@ const logs = {};
 let seq = 0;
 
 before(async () => {
-  if (PENDING.skip) return;
   cluster = await startCluster({
     name: 'membership',
     config: { auth: { hs256_secret: SECRET } },
@@ -80,7 +77,9 @@ async function reached(client, request) {
   return got;
 }
 
-t('AddToGroup on another replica than the holder: found, and the group push arrives', async () => {
+const ADD_ELSEWHERE_TITLE =
+  'AddToGroup on another replica than the holder: found, and the group push arrives';
+test(ADD_ELSEWHERE_TITLE, async () => {
   const r = await replica(0).addToGroup({ hub: 'posts', connectionId: id('x2'), group: 'team' });
   assert.equal(r.connectionFound, true);
   assert.deepEqual(await reached(replica(1), { group: { group: 'team' } }), ['x2']);
@@ -92,7 +91,7 @@ t('AddToGroup on another replica than the holder: found, and the group push arri
   assert.deepEqual(await reached(replica(2), { group: { group: 'team' } }), ['x2']);
 });
 
-t('members on three replicas, added and removed from a fourth entry point', async () => {
+test('members on three replicas, added and removed from a fourth entry point', async () => {
   for (const name of ['x0', 'x1', 'x2']) {
     const r = await cluster.push.addToGroup({
       hub: 'posts', connectionId: id(name), group: 'trio',
@@ -116,7 +115,9 @@ t('members on three replicas, added and removed from a fourth entry point', asyn
   assert.deepEqual(await reached(replica(0), { group: { group: 'trio' } }), []);
 });
 
-t('AddToGroup / RemoveFromGroup of an unknown connection: not found on every replica', async () => {
+const UNKNOWN_MEMBER_TITLE =
+  'AddToGroup / RemoveFromGroup of an unknown connection: not found on every replica';
+test(UNKNOWN_MEMBER_TITLE, async () => {
   for (const client of [cluster.push, replica(0), replica(1), replica(2)]) {
     const add = await client.addToGroup({
       hub: 'posts', connectionId: 'no-such-connection', group: 'g',
@@ -134,7 +135,7 @@ t('AddToGroup / RemoveFromGroup of an unknown connection: not found on every rep
   assert.equal(wrongHub.connectionFound, false);
 });
 
-t('a user with three connections on three replicas receives once on each', async () => {
+test('a user with three connections on three replicas receives once on each', async () => {
   for (const client of [cluster.push, replica(0), replica(1), replica(2)]) {
     assert.deepEqual(await reached(client, { userId: 'dana' }), ['x0', 'x1', 'x2']);
   }
@@ -160,7 +161,7 @@ async function grpcErrorOf(promise) {
   return undefined;
 }
 
-t('InvokeClient on another replica: the client\'s result', async () => {
+test('InvokeClient on another replica: the client\'s result', async () => {
   for (const client of [replica(0), replica(1), cluster.push]) {
     const r = await invoke(client, id('x2'), 'Add', [2, 3]);
     assert.equal(r.outcome, 'result');
@@ -168,13 +169,13 @@ t('InvokeClient on another replica: the client\'s result', async () => {
   }
 });
 
-t('InvokeClient on another replica: the client\'s error', async () => {
+test('InvokeClient on another replica: the client\'s error', async () => {
   const r = await invoke(replica(0), id('x2'), 'Throws', []);
   assert.equal(r.outcome, 'error');
   assert.match(r.error, /from the client/);
 });
 
-t('InvokeClient of an unknown connection: NOT_FOUND from every replica', async () => {
+test('InvokeClient of an unknown connection: NOT_FOUND from every replica', async () => {
   for (const client of [replica(0), replica(1), replica(2), cluster.push]) {
     const err = await grpcErrorOf(invoke(client, 'no-such-connection', 'Add', [1, 2]));
     assert.equal(err.code, Status.NOT_FOUND);
@@ -182,7 +183,9 @@ t('InvokeClient of an unknown connection: NOT_FOUND from every replica', async (
   }
 });
 
-t('InvokeClient: the client leaves on its replica while another waits: UNAVAILABLE', async () => {
+const INVOKE_LEAVES_TITLE =
+  'InvokeClient: the client leaves on its replica while another waits: UNAVAILABLE';
+test(INVOKE_LEAVES_TITLE, async () => {
   const leaving = await connectOn(cluster, 2, '/hubs/posts', {
     accessToken: mintToken('z', SECRET),
   });
@@ -206,7 +209,7 @@ t('InvokeClient: the client leaves on its replica while another waits: UNAVAILAB
   }, { timeoutMs: 5000, intervalMs: 20, what: `${leavingId} gone` });
 });
 
-t('pushes from one caller alternating replicas arrive in the order accepted', async () => {
+test('pushes from one caller alternating replicas arrive in the order accepted', async () => {
   const toOne = numberCollector(conns.x1, 'Ordered');
   const toGroupA = numberCollector(conns.x0, 'OrderedGroup');
   const toGroupB = numberCollector(conns.x2, 'OrderedGroup');

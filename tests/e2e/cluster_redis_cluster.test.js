@@ -5,4 +5,4 @@
 
 const { defineAudienceTests } = require('./lib/cluster_audience');
 
-defineAudienceTests({ redis: 'cluster', name: 'rcluster', filename: __filename });
+defineAudienceTests({ redis: 'cluster', name: 'rcluster' });

@@ -12,10 +12,8 @@ const { freePort, waitForDescription } = require('./lib/hub_handler');
 const { startExampleBackend, httpJson } = require('./lib/example_backends');
 const { startCluster } = require('./lib/cluster');
 const { connectOn } = require('./lib/cluster_clients');
-const { pendingOptions, pendingTest } = require('./lib/cluster_pending');
+const { test } = require('./lib/gateway');
 
-const PENDING = pendingOptions(__filename);
-const t = pendingTest(__filename);
 const SECRET = 'cluster-posts-secret-0123456789abcdefgh';
 const METHODS = ['SubscribedToPost', 'NewComment', 'PostPublished', 'PostUpdated', 'Fence'];
 
@@ -25,7 +23,6 @@ const users = {}; // name -> {conn, log}
 let fenceSeq = 0;
 
 before(async () => {
-  if (PENDING.skip) return;
   const grpcPort = await freePort();
   backend = await startExampleBackend('posts', { gateway: `127.0.0.1:${grpcPort}` });
   cluster = await startCluster({
@@ -80,14 +77,14 @@ async function since(name) {
   return events.slice(start + 1, end).map((e) => ({ method: e.method, args: e.args }));
 }
 
-t('alice (replica 0) and bob (replica 1) subscribe: the Caller push reaches each', async () => {
+test('alice (replica 0) and bob (replica 1) subscribe: the Caller push reaches each', async () => {
   for (const name of ['alice', 'bob']) await users[name].conn.invoke('SubscribeToPost', 42);
   assert.deepEqual(await since('alice'), [{ method: 'SubscribedToPost', args: [42] }]);
   assert.deepEqual(await since('bob'), [{ method: 'SubscribedToPost', args: [42] }]);
   assert.deepEqual(await since('carol'), []);
 });
 
-t('alice comments: the group push reaches bob on another replica, not carol', async () => {
+test('alice comments: the group push reaches bob on another replica, not carol', async () => {
   await users.alice.conn.invoke('SendComment', 42, 'First!');
   const forAlice = await since('alice');
   const forBob = await since('bob');
@@ -98,7 +95,7 @@ t('alice comments: the group push reaches bob on another replica, not carol', as
   assert.deepEqual(await since('carol'), []);
 });
 
-t('an empty comment is the backend\'s HubException; nobody is notified', async () => {
+test('an empty comment is the backend\'s HubException; nobody is notified', async () => {
   const prefix = "An unexpected error occurred invoking 'SendComment' on the server.";
   assert.equal(
     await errorOf(users.bob.conn.invoke('SendComment', 42, '')),
@@ -108,7 +105,7 @@ t('an empty comment is the backend\'s HubException; nobody is notified', async (
   assert.deepEqual(await since('bob'), []);
 });
 
-t('REST publish: PostPublished to all, PostUpdated to the post\'s subscribers', async () => {
+test('REST publish: PostPublished to all, PostUpdated to the post\'s subscribers', async () => {
   const r = await httpJson(`${backend.httpUrl}/api/posts/42/publish`, {
     method: 'POST',
     body: { title: 'Hello, world' },
@@ -124,7 +121,7 @@ t('REST publish: PostPublished to all, PostUpdated to the post\'s subscribers', 
   assert.deepEqual(await since('carol'), [published]);
 });
 
-t('bob unsubscribes: carol\'s later comment reaches alice and carol only', async () => {
+test('bob unsubscribes: carol\'s later comment reaches alice and carol only', async () => {
   await users.bob.conn.invoke('UnsubscribeFromPost', 42);
   await users.carol.conn.invoke('SubscribeToPost', 42);
   await users.carol.conn.invoke('SendComment', 42, 'Late to the party');

@@ -11,8 +11,8 @@
 //   await c.restartReplica(1); await c.killReplica(2); await c.redis.stop();
 //   await c.stop();
 //
-// `redis: 'none'` starts plain replicas without a backplane (what the gateway accepts before
-// scale-out exists); the harness tests use it to check nginx and Redis themselves.
+// `redis: 'none'` starts plain replicas without a backplane; the harness tests use it to check
+// nginx and Redis themselves.
 
 const { startGateway, createPushClient } = require('./gateway');
 const { startRedis, startRedisCluster } = require('./redis');
