@@ -174,7 +174,11 @@ void ClusterPublisher::ExpireRequests() {
   }
   for (auto it = awaiting_echo_.begin(); it != awaiting_echo_.end();) {
     if (it->second.deadline <= now) {
-      // The channel was given up between the publish and its echo: nothing was queued here.
+      // Redis accepted the push but it never came back here: the connection to Redis was lost
+      // in between (so the other replicas may have missed it too), or the channel was given
+      // up meanwhile. Not confirmed delivered: say so.
+      it->second.fan_in->failure = absl::UnavailableError(
+          "the push was accepted by Redis but did not come back to this replica");
       FinishPart(it->second.fan_in);
       awaiting_echo_.erase(it++);
     } else {

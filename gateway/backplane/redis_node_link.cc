@@ -14,7 +14,10 @@ std::shared_ptr<RedisNodeLink> RedisNodeLink::Create(net::io_context& io_context
 
 RedisNodeLink::RedisNodeLink(net::io_context& io_context, RedisNodeAddress address,
                              RedisConnectionOptions options, Callbacks callbacks)
-    : address_(std::move(address)), name_(address_.ToString()), callbacks_(std::move(callbacks)) {
+    : address_(std::move(address)),
+      name_(address_.ToString()),
+      callbacks_(std::move(callbacks)),
+      drain_timer_(io_context) {
   options.host = address_.host;
   options.port = address_.port;
   publisher_ = RedisConnection::Create(io_context, options);
@@ -33,7 +36,11 @@ void RedisNodeLink::Connect(absl::AnyInvocable<void()> on_up) {
       self->Down(std::move(reason));
     }
   };
-  publisher_->SetClosedCallback(on_closed);
+  publisher_->SetClosedCallback([weak](absl::Status reason) {
+    if (auto self = weak.lock()) {
+      self->PublisherLost(std::move(reason));
+    }
+  });
   subscriber_->SetClosedCallback(on_closed);
   // Both connect attempts share on_up; it runs when the second one opens.
   auto shared_on_up = std::make_shared<absl::AnyInvocable<void()>>(std::move(on_up));
@@ -55,9 +62,33 @@ void RedisNodeLink::Connect(absl::AnyInvocable<void()> on_up) {
   subscriber_->Connect(on_connected);
 }
 
+// A server that shuts down closes both connections; messages it wrote to the subscriber just
+// before may still wait in that socket when the publish connection's end is noticed. The link
+// stops taking commands at once, but lets the subscriber read what arrived (its own end, or
+// kSubscriberDrain, ends the link), so that pushes Redis accepted are not dropped here.
+void RedisNodeLink::PublisherLost(absl::Status reason) {
+  if (done_) {
+    return;
+  }
+  if (!up_) {
+    Down(std::move(reason));
+    return;
+  }
+  up_ = false;
+  std::weak_ptr<RedisNodeLink> weak = weak_from_this();
+  drain_timer_.expires_after(kSubscriberDrain);
+  drain_timer_.async_wait([weak, reason = std::move(reason)](error_code ec) mutable {
+    auto self = weak.lock();
+    if (!ec && self) {
+      self->Down(std::move(reason));
+    }
+  });
+}
+
 void RedisNodeLink::Close() {
   done_ = true;
   up_ = false;
+  drain_timer_.cancel();
   publisher_->Close();
   subscriber_->Close();
 }

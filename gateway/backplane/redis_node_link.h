@@ -65,7 +65,10 @@ class RedisNodeLink : public std::enable_shared_from_this<RedisNodeLink> {
                 RedisConnectionOptions options, Callbacks callbacks);
 
  private:
+  static constexpr std::chrono::milliseconds kSubscriberDrain{200};
+
   void OnPush(const RedisReply& push);
+  void PublisherLost(absl::Status reason);
   void Down(absl::Status reason);
 
   RedisNodeAddress address_;
@@ -77,6 +80,7 @@ class RedisNodeLink : public std::enable_shared_from_this<RedisNodeLink> {
   int open_connections_ = 0;
   bool up_ = false;
   bool done_ = false;  // closed or down: nothing more fires
+  net::steady_timer drain_timer_;  // after the publish connection's loss
 };
 
 using RedisNodeLinkPtr = std::shared_ptr<RedisNodeLink>;
