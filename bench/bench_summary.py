@@ -42,6 +42,8 @@ SCALEOUT_FIGURES = [
     ("pushes_per_s", "push/s", lambda r: r["push_calls_per_s"], "{:.0f}"),
     ("redis_cpu_us_per_push", "redis us/push", lambda r: r.get("redis_cpu_us_per_push"),
      "{:.1f}"),
+    ("redis_cpu_us_per_push_over_idle", "over idle",
+     lambda r: r.get("redis_cpu_us_per_push_over_idle"), "{:.1f}"),
 ]
 PER_DELIVERY_TARGET = 1.3
 
@@ -159,10 +161,11 @@ def print_scaleout(entries):
                   and not e["run"].startswith(("scaleout_fanout_1k", "scaleout_fanout_all"))),
                  None)
     if small and large:
-        a = small["redis"]["redis_cpu_us_per_push"]
-        b = large["redis"]["redis_cpu_us_per_push"]
-        print("Redis CPU per push: {} us at {} connections, {} us at {} connections".format(
-            fmt(a, "{:.1f}"), small["connections"], fmt(b, "{:.1f}"), large["connections"]))
+        for key, what in (("redis_cpu_us_per_push", "Redis CPU per push"),
+                          ("redis_cpu_us_per_push_over_idle", "the same over its idle CPU")):
+            print("{}: {} us at {} connections, {} us at {} connections".format(
+                what, fmt(small["redis"][key], "{:.1f}"), small["connections"],
+                fmt(large["redis"][key], "{:.1f}"), large["connections"]))
 
 
 def main():

@@ -1,5 +1,6 @@
 #include "bench/report.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "absl/strings/str_format.h"
@@ -32,6 +33,16 @@ double RedisCpuPerPush(const Result& r) {
   return r.redis_cpu_us >= 0 && r.push_ok > 0
              ? static_cast<double>(r.redis_cpu_us) / static_cast<double>(r.push_ok)
              : -1;
+}
+
+// The same without Redis's idle CPU over the phase (what the pushes themselves cost it).
+double RedisCpuPerPushOverIdle(const Result& r) {
+  if (r.redis_cpu_us < 0 || r.redis_idle_cpu_us_per_s < 0 || r.push_ok == 0) {
+    return -1;
+  }
+  const double idle = static_cast<double>(r.redis_idle_cpu_us_per_s) * r.phase_seconds;
+  return std::max(0.0, static_cast<double>(r.redis_cpu_us) - idle) /
+         static_cast<double>(r.push_ok);
 }
 
 json::object Latency(const LatencySummary& s) {
@@ -98,6 +109,9 @@ void PrintTable(const Result& r, std::ostream& out) {
     if (r.redis_cpu_us >= 0) {
       row("Redis CPU per push call", absl::StrFormat("%.2f us (%d us total)",
                                                      RedisCpuPerPush(r), r.redis_cpu_us));
+      row("Redis CPU per push over idle",
+          absl::StrFormat("%.2f us (idle: %d us/s)", RedisCpuPerPushOverIdle(r),
+                          r.redis_idle_cpu_us_per_s));
     }
   }
   if (r.scenario == "invoke") {
@@ -179,6 +193,8 @@ std::string ToJson(const Result& r) {
       {"audience", r.audience},
       {"redis_cpu_us", r.redis_cpu_us},
       {"redis_cpu_us_per_push", RedisCpuPerPush(r)},
+      {"redis_idle_cpu_us_per_s", r.redis_idle_cpu_us_per_s},
+      {"redis_cpu_us_per_push_over_idle", RedisCpuPerPushOverIdle(r)},
       {"invokes", r.invokes},
       {"invoke_errors", r.invoke_errors},
       {"invokes_per_s", r.scenario == "invoke" ? PerSecond(r.invokes, r.phase_seconds) : 0.0},

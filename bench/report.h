@@ -52,6 +52,7 @@ struct Result {
   int replicas = 1;              // gateways the connections were spread over (--http list)
   std::string audience = "group";  // or "all": the hub-wide audience
   int64_t redis_cpu_us = -1;     // redis-server's CPU over the push phase (--redis_pid)
+  int64_t redis_idle_cpu_us_per_s = -1;  // its CPU over 1 s before the pushes
 
   uint64_t invokes = 0;
   uint64_t invoke_errors = 0;

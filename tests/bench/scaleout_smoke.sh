@@ -31,6 +31,8 @@ for r in rows:
     assert r["gateway_cpu_us"] >= 0, r
 for r in redis:
     assert r["redis_cpu_us"] >= 0 and r["redis_cpu_us_per_push"] >= 0, r
+    assert r["redis_idle_cpu_us_per_s"] >= 0, r
+    assert r["redis_cpu_us_per_push_over_idle"] >= 0, r
     assert r["gateway_connections"] == -1 or r["gateway_connections"] >= 0, r
 audiences = {r["audience"] for r in rows}
 assert audiences == {"group", "all"}, audiences
