@@ -293,11 +293,14 @@ for scenario in $scenarios; do
         stop_all ;;
       scaleout)
         # Each size against one gateway, then 2 replicas + Redis; fresh servers for every run.
-        # fanout_1k against fanout: Redis CPU per push must not grow with the recipients.
+        # fanout_1k against fanout_10k, both at 20 pushes/s: Redis CPU per push must not grow
+        # with the recipients (at the same rate: Redis batches back-to-back publishes into fewer
+        # writes, so its CPU per push falls as the push rate rises).
         big="$(scale 10000 50)"
         fanout_pushes="--pushes=$(scale 100 20)"
         runs=(
-          "scaleout_fanout_1k --connections=$(scale 1000 10) --groups=1 $fanout_pushes"
+          "scaleout_fanout_1k --connections=$(scale 1000 10) --groups=1 $fanout_pushes --rate=20"
+          "scaleout_fanout_10k --connections=$big --groups=1 $fanout_pushes --rate=20"
           "scaleout_fanout --connections=$big --groups=1 $fanout_pushes"
           "scaleout_fanout_all --connections=$big --groups=0 --audience=all $fanout_pushes"
           "scaleout_targeted_1 --connections=$big --groups=$big --pushes=$(scale 2000 100)
@@ -324,8 +327,8 @@ echo "Summary ($stamp$suffix; results in bench/results/)"
 summary_names=()
 for scenario in $scenarios; do
   if [[ "$scenario" == scaleout ]]; then
-    summary_names+=(scaleout_fanout_1k scaleout_fanout scaleout_fanout_all scaleout_targeted_1
-                    scaleout_targeted_64)
+    summary_names+=(scaleout_fanout_1k scaleout_fanout_10k scaleout_fanout scaleout_fanout_all
+                    scaleout_targeted_1 scaleout_targeted_64)
   else
     summary_names+=("$scenario")
   fi

@@ -23,7 +23,7 @@ rows = [json.loads(line) for line in sys.stdin if line.strip()]
 names = sorted(r["label"] for r in rows)
 single = [r for r in rows if r["replicas"] == 1]
 redis = [r for r in rows if r["replicas"] == 2]
-assert len(single) == len(redis) >= 5, names
+assert len(single) == len(redis) == 6, names
 for r in rows:
     assert r["ok"], r
     assert r["connect_failures"] == 0, r
