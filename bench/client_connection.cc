@@ -45,8 +45,9 @@ std::string StringProperty(std::string_view json, std::string_view key) {
 net::awaitable<bool> Connection::Establish() {
   ClientPool::Impl& pool = worker_.pool;
   tcp::socket& socket = ws_.next_layer();
+  const tcp::endpoint& server = pool.endpoints[number_ % pool.endpoints.size()];
   error_code ec;
-  socket.open(pool.endpoint.protocol(), ec);
+  socket.open(server.protocol(), ec);
   if (!ec && !pool.sources.empty()) {
     // Defer the port choice to connect(): the 4-tuple, not the source address alone, must be
     // unique, so each source address gives a full ephemeral port range per server port.
@@ -58,14 +59,14 @@ net::awaitable<bool> Connection::Establish() {
     pool.NoteError("socket", ec);
     co_return false;
   }
-  std::tie(ec) = co_await socket.async_connect(pool.endpoint, kUseTuple);
+  std::tie(ec) = co_await socket.async_connect(server, kUseTuple);
   if (ec) {
     pool.NoteError("connect", ec);
     co_return false;
   }
   socket.set_option(tcp::no_delay(true), ec);
 
-  const std::string host = pool.options.host + ":" + std::to_string(pool.options.port);
+  const std::string host = pool.options.host + ":" + std::to_string(server.port());
   const bool raw = static_cast<bool>(pool.options.raw_target_of);
   std::string target = raw ? pool.options.raw_target_of(number_) : pool.options.hub_path;
   std::string connection_id;

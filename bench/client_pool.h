@@ -17,7 +17,9 @@ class ClientPool {
  public:
   struct Options {
     std::string host = "127.0.0.1";
-    uint16_t port = 0;
+    // Connection n (0, 1, ... over the pool) goes to ports[n % ports.size()]: several gateway
+    // replicas on one host share the connections round-robin.
+    std::vector<uint16_t> ports;
     std::string hub_path = "/hubs/posts";
     std::vector<std::string> source_addresses;  // bound before connect, round-robin; empty: none
     int threads = 2;

@@ -65,11 +65,13 @@ struct ClientPool::Impl {
     for (const std::string& address : options.source_addresses) {
       sources.push_back(net::ip::make_address(address));
     }
-    endpoint = tcp::endpoint(net::ip::make_address(options.host), options.port);
+    for (uint16_t port : options.ports) {
+      endpoints.emplace_back(net::ip::make_address(options.host), port);
+    }
   }
 
   Options options;
-  tcp::endpoint endpoint;
+  std::vector<tcp::endpoint> endpoints;  // one per options.ports entry
   std::vector<net::ip::address> sources;
   std::vector<std::unique_ptr<Worker>> workers;
   std::atomic<uint64_t> invoke_tickets{0};

@@ -9,6 +9,9 @@
 // Scenarios: fanout (N connections in few groups, pushes to the groups), targeted (one group
 // per connection), density (idle connections held with pings; gateway RSS per connection),
 // push_api (unary Send calls per second), invoke (hub method round trips through a backend).
+// Scale-out: --http takes several replicas' addresses (the connections are spread over them),
+// --replica_pids and --redis_pid add the other replicas' and Redis's CPU to the figures, and
+// --audience=all pushes to the hub-wide audience instead of groups.
 // --target=nchan drives nginx-nchan the same way for all but invoke: raw WebSocket subscribers
 // on /sub/<channel> (groups are channels, joined by connecting), HTTP POSTs on /pub/<channel>.
 // Prints a table and one line "RESULT {json}". Exit code 0 when every connection was made,
@@ -28,11 +31,10 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "bench/client_pool.h"
+#include "bench/http_servers.h"
 #include "bench/messagepack_codec.h"
 #include "bench/nchan_publish_load.h"
 #include "bench/proc_stats.h"
@@ -57,7 +59,9 @@ ABSL_FLAG(int64_t, hold_seconds, -1, "Hold the connections (pinging) this long a
 ABSL_FLAG(int, threads, 2, "Client threads, each with its own io_context");
 ABSL_FLAG(int64_t, gateway_pid, 0,
           "Gateway (--target=nchan: nginx worker) process id for RSS and CPU figures (0: none)");
-ABSL_FLAG(std::string, http, "127.0.0.1:8080", "Gateway HTTP/WebSocket address host:port");
+ABSL_FLAG(std::string, http, "127.0.0.1:8080",
+          "Gateway HTTP/WebSocket address host:port; several replicas: a comma list of ports on "
+          "one host (host:port,host:port), connection n goes to the (n % count)-th");
 ABSL_FLAG(std::string, grpc, "127.0.0.1:50051", "Gateway Push API address host:port");
 ABSL_FLAG(std::string, hub, "posts", "Hub name (Push API) ");
 ABSL_FLAG(std::string, hub_path, "", "Hub URL path (default /hubs/<hub>)");
@@ -81,6 +85,12 @@ ABSL_FLAG(int64_t, gateway_fds_baseline, 0, "Gateway open fds before any connect
 ABSL_FLAG(int64_t, ping_interval_seconds, 15, "Client ping interval");
 ABSL_FLAG(int64_t, timeout_seconds, 300, "Limit of each phase (connect, joins, drain)");
 ABSL_FLAG(std::string, label, "", "Free text copied into the result (e.g. pinned)");
+ABSL_FLAG(std::string, replica_pids, "",
+          "Other gateway replicas' process ids (comma list): their CPU adds to --gateway_pid's");
+ABSL_FLAG(int64_t, redis_pid, 0,
+          "redis-server process id for its CPU per push (schedstat: µs precision; 0: none)");
+ABSL_FLAG(std::string, audience, "group",
+          "Push audience: group (push k to bench-<k % groups>) | all (the hub-wide audience)");
 
 namespace hubgate::bench {
 namespace {
@@ -157,10 +167,21 @@ int Run() {
                                                      &invoke_arguments_messagepack, &error)) {
     return UsageError("--invoke_args: " + error);
   }
-  std::vector<std::string> http = absl::StrSplit(absl::GetFlag(FLAGS_http), ':');
-  int port = 0;
-  if (http.size() != 2 || !absl::SimpleAtoi(http[1], &port) || port <= 0 || port > 65535) {
-    return UsageError("--http must be host:port");
+  const std::optional<HttpServers> http = ParseHttpServers(absl::GetFlag(FLAGS_http));
+  if (!http) {
+    return UsageError("--http must be host:port or a comma list of them on one host");
+  }
+  const std::optional<std::vector<pid_t>> replica_pids =
+      ParsePids(absl::GetFlag(FLAGS_replica_pids));
+  if (!replica_pids) {
+    return UsageError("--replica_pids must be a comma list of process ids");
+  }
+  const std::string audience = absl::GetFlag(FLAGS_audience);
+  if (audience != "group" && audience != "all") {
+    return UsageError("--audience must be group or all");
+  }
+  if (nchan && (audience == "all" || http->ports.size() > 1)) {
+    return UsageError("--target=nchan takes one address and --audience=group");
   }
   auto sources = ParseSources(absl::GetFlag(FLAGS_source_addresses));
   if (!sources) {
@@ -182,9 +203,12 @@ int Run() {
   r.channels = absl::GetFlag(FLAGS_channels) > 0 ? absl::GetFlag(FLAGS_channels) : defaults->channels;
   r.inflight = absl::GetFlag(FLAGS_inflight) > 0 ? absl::GetFlag(FLAGS_inflight) : defaults->inflight;
   r.gateway_pid = absl::GetFlag(FLAGS_gateway_pid);
+  r.replicas = static_cast<int>(http->ports.size());
+  r.audience = audience;
   r.fd_limit = RaiseFdLimit();
   const bool invoke = scenario == "invoke";
-  const bool pushes = !invoke && r.pushes > 0 && r.groups > 0;
+  const bool to_all = audience == "all";
+  const bool pushes = !invoke && r.pushes > 0 && (r.groups > 0 || to_all);
   // nchan subscribers join their channel by connecting; with no groups (density) all share one.
   const uint64_t nchan_channels = static_cast<uint64_t>(std::max<int64_t>(1, r.groups));
   const std::string negotiate = absl::GetFlag(FLAGS_negotiate);
@@ -205,8 +229,8 @@ int Run() {
                                    : (gateway > 0 ? CountOpenFds(gateway) : 0);
 
   ClientPool::Options options;
-  options.host = http[0];
-  options.port = static_cast<uint16_t>(port);
+  options.host = http->host;
+  options.ports = http->ports;
   options.hub_path = absl::GetFlag(FLAGS_hub_path).empty()
                          ? "/hubs/" + absl::GetFlag(FLAGS_hub)
                          : absl::GetFlag(FLAGS_hub_path);
@@ -221,7 +245,7 @@ int Run() {
   options.invoke_arguments_messagepack = std::move(invoke_arguments_messagepack);
   if (nchan) {
     options.host = nchan_address->host;
-    options.port = nchan_address->port;
+    options.ports = {nchan_address->port};
     options.raw_target_of = [nchan_channels](uint64_t n) {
       return "/sub/" + ChannelName(n % nchan_channels);
     };
@@ -255,6 +279,7 @@ int Run() {
 
   // Phase 2: group joins.
   std::optional<PushLoad> push;
+  std::vector<uint64_t> group_sizes;  // members of bench-<g>, for the expected deliveries
   if (!nchan && (r.groups > 0 || pushes)) {
     push.emplace(absl::GetFlag(FLAGS_grpc), absl::GetFlag(FLAGS_hub), std::max(2, r.channels));
   }
@@ -262,8 +287,10 @@ int Run() {
     std::vector<std::string> ids = pool.ConnectionIds();
     std::vector<std::pair<std::string, std::string>> memberships;
     memberships.reserve(ids.size());
+    group_sizes.assign(static_cast<size_t>(r.groups), 0);
     for (size_t i = 0; i < ids.size(); ++i) {
       memberships.emplace_back(std::move(ids[i]), GroupName(i % r.groups));
+      ++group_sizes[i % r.groups];
     }
     std::cerr << "joining " << memberships.size() << " connections to " << r.groups
               << " group(s) ...\n";
@@ -277,7 +304,20 @@ int Run() {
   }
 
   // Phase 3: pushes or invokes, with the gateway's CPU over the phase.
-  const int64_t gateway_cpu_start = gateway > 0 ? ReadCpuMicros(gateway) : 0;
+  // Every gateway replica's CPU together, and Redis's: the cost of a delivery in the cluster.
+  std::vector<pid_t> gateways = *replica_pids;
+  gateways.push_back(gateway);
+  auto gateway_cpu = [&] { return ReadCpuMicros(gateways); };
+  const pid_t redis = static_cast<pid_t>(absl::GetFlag(FLAGS_redis_pid));
+  if (redis > 0) {
+    // Redis spends CPU with no push at all (its cron, the replicas' keep-alives): measured
+    // first, so that the per-push figure can leave it out and compare runs of any length.
+    const int64_t idle_start = ReadRunMicros(redis);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    r.redis_idle_cpu_us_per_s = ReadRunMicros(redis) - idle_start;
+  }
+  const int64_t gateway_cpu_start = gateway > 0 ? gateway_cpu() : 0;
+  const int64_t redis_cpu_start = redis > 0 ? ReadRunMicros(redis) : 0;
   const int64_t bench_cpu_phase_start = SelfCpuMicros();
   phase = Clock::now();
   if (pushes) {
@@ -288,9 +328,11 @@ int Run() {
     send.inflight = r.inflight;
     send.payload_bytes = static_cast<size_t>(r.payload_bytes);
     const uint64_t groups = static_cast<uint64_t>(r.groups);
-    send.group_of = [groups, nchan](uint64_t k) {
-      return nchan ? ChannelName(k % groups) : GroupName(k % groups);
-    };
+    if (!to_all) {
+      send.group_of = [groups, nchan](uint64_t k) {
+        return nchan ? ChannelName(k % groups) : GroupName(k % groups);
+      };
+    }
     // nchan: as many keep-alive connections, one POST in flight each, as calls in flight here.
     PushLoad::CallStats sent =
         nchan ? NchanPublishLoad(*nchan_address, r.channels * r.inflight).Send(send)
@@ -300,6 +342,14 @@ int Run() {
     r.push_seconds = sent.seconds;
     r.push_call_latency = Summarize(sent.latencies_us);
     r.expected_deliveries = sent.queued_connections;
+    if (r.replicas > 1) {
+      // queued_connections counts only the replica that took the call: expect what the bench
+      // set up instead (every connection for `all`, the group's members otherwise).
+      r.expected_deliveries = 0;
+      for (uint64_t k = 0; k < sent.ok; ++k) {
+        r.expected_deliveries += to_all ? r.connected : group_sizes[k % group_sizes.size()];
+      }
+    }
     if (!sent.first_error.empty()) {
       r.errors.push_back("Send: " + sent.first_error);
     }
@@ -315,7 +365,10 @@ int Run() {
     r.phase_seconds = Since(phase);
   }
   if (gateway > 0 && (pushes || invoke)) {
-    r.gateway_cpu_us = ReadCpuMicros(gateway) - gateway_cpu_start;
+    r.gateway_cpu_us = gateway_cpu() - gateway_cpu_start;
+  }
+  if (redis > 0 && (pushes || invoke)) {
+    r.redis_cpu_us = ReadRunMicros(redis) - redis_cpu_start;
   }
   r.bench_cpu_phase_us = SelfCpuMicros() - bench_cpu_phase_start;
 

@@ -58,6 +58,34 @@ int64_t ReadCpuMicros(pid_t pid) {
   return (utime + stime) * 1'000'000 / ticks;
 }
 
+int64_t ReadCpuMicros(const std::vector<pid_t>& pids) {
+  int64_t sum = 0;
+  for (pid_t pid : pids) {
+    sum += std::max<int64_t>(0, ReadCpuMicros(pid));
+  }
+  return sum;
+}
+
+int64_t ReadRunMicros(pid_t pid) {
+  DIR* dir = opendir(ProcPath(pid, "task").c_str());
+  if (dir == nullptr) {
+    return -1;
+  }
+  int64_t nanos = 0;
+  while (dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] == '.') {
+      continue;
+    }
+    std::ifstream in(ProcPath(pid, "task/") + entry->d_name + "/schedstat");
+    int64_t thread_nanos = 0;
+    if (in >> thread_nanos) {  // a thread may end between readdir and the read
+      nanos += thread_nanos;
+    }
+  }
+  closedir(dir);
+  return nanos / 1000;
+}
+
 int64_t CountOpenFds(pid_t pid) {
   DIR* dir = opendir(ProcPath(pid, "fd").c_str());
   if (dir == nullptr) {

@@ -10,6 +10,12 @@ namespace hubgate::bench {
 // Figures of another process read from /proc (-1 when unreadable).
 int64_t ReadRssKb(pid_t pid);        // VmRSS of /proc/<pid>/status
 int64_t ReadCpuMicros(pid_t pid);    // utime + stime of /proc/<pid>/stat
+// The sum over several processes (gateway replicas), unreadable ones counted as 0.
+int64_t ReadCpuMicros(const std::vector<pid_t>& pids);
+// Time on CPU of every thread of <pid> in microseconds, from each /proc/<pid>/task/*/schedstat
+// (nanoseconds): for a process that spends a few milliseconds in a run, like Redis per batch of
+// pushes, where the clock ticks of /proc/<pid>/stat would read 0.
+int64_t ReadRunMicros(pid_t pid);
 int64_t CountOpenFds(pid_t pid);     // entries of /proc/<pid>/fd
 int64_t ReadSoftFdLimit(pid_t pid);  // "Max open files" soft limit of /proc/<pid>/limits
 

@@ -166,7 +166,11 @@ PushLoad::CallStats PushLoad::Send(const SendOptions& options) {
         auto* call = new Call;
         call->request.set_hub(impl_->hub);
         call->request.set_method(options.method);
-        call->request.mutable_group()->set_group(options.group_of(k));
+        if (options.group_of) {
+          call->request.mutable_group()->set_group(options.group_of(k));
+        } else {
+          call->request.mutable_all();
+        }
         call->request.set_arguments_json(BenchPayload(options.payload_bytes));
         call->context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
         call->started = Clock::now();

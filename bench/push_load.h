@@ -29,7 +29,7 @@ class PushLoad {
     int inflight = 8;
     size_t payload_bytes = 100;  // length of the arguments_json text
     std::string method = "bench";
-    // Group of push number k.
+    // Group of push number k; empty: every push goes to the hub-wide audience (`all`).
     std::function<std::string(uint64_t)> group_of;
   };
 

@@ -1,5 +1,6 @@
 #include "bench/report.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "absl/strings/str_format.h"
@@ -28,6 +29,22 @@ double GatewayCpuPer(const Result& r, uint64_t count) {
              : -1;
 }
 
+double RedisCpuPerPush(const Result& r) {
+  return r.redis_cpu_us >= 0 && r.push_ok > 0
+             ? static_cast<double>(r.redis_cpu_us) / static_cast<double>(r.push_ok)
+             : -1;
+}
+
+// The same without Redis's idle CPU over the phase (what the pushes themselves cost it).
+double RedisCpuPerPushOverIdle(const Result& r) {
+  if (r.redis_cpu_us < 0 || r.redis_idle_cpu_us_per_s < 0 || r.push_ok == 0) {
+    return -1;
+  }
+  const double idle = static_cast<double>(r.redis_idle_cpu_us_per_s) * r.phase_seconds;
+  return std::max(0.0, static_cast<double>(r.redis_cpu_us) - idle) /
+         static_cast<double>(r.push_ok);
+}
+
 json::object Latency(const LatencySummary& s) {
   return {{"count", s.count}, {"mean", s.mean_us}, {"p50", s.p50_us}, {"p99", s.p99_us},
           {"max", s.max_us}};
@@ -53,9 +70,10 @@ void PrintTable(const Result& r, std::ostream& out) {
   auto row = [&](const std::string& name, const std::string& value) {
     out << absl::StrFormat("  %-34s %s\n", name, value);
   };
-  out << absl::StrFormat("hubgate-bench %s%s, %s\n", r.scenario,
+  out << absl::StrFormat("hubgate-bench %s%s, %s%s\n", r.scenario,
                          r.label.empty() ? "" : " (" + r.label + ")",
-                         r.target == "nchan" ? "nginx-nchan (raw WebSocket)" : r.protocol);
+                         r.target == "nchan" ? "nginx-nchan (raw WebSocket)" : r.protocol,
+                         r.replicas > 1 ? absl::StrFormat(", %d replicas", r.replicas) : "");
   row("connections", absl::StrFormat("%d of %d (%d failed)", r.connected, r.connections,
                                      r.connect_failures));
   row("connects/s", absl::StrFormat("%.0f (%.2f s)", PerSecond(r.connected, r.connect_seconds),
@@ -87,6 +105,13 @@ void PrintTable(const Result& r, std::ostream& out) {
                                                       r.gateway_cpu_us));
       row("gateway CPU per push call",
           absl::StrFormat("%.2f us", GatewayCpuPer(r, r.push_ok)));
+    }
+    if (r.redis_cpu_us >= 0) {
+      row("Redis CPU per push call", absl::StrFormat("%.2f us (%d us total)",
+                                                     RedisCpuPerPush(r), r.redis_cpu_us));
+      row("Redis CPU per push over idle",
+          absl::StrFormat("%.2f us (idle: %d us/s)", RedisCpuPerPushOverIdle(r),
+                          r.redis_idle_cpu_us_per_s));
     }
   }
   if (r.scenario == "invoke") {
@@ -164,6 +189,12 @@ std::string ToJson(const Result& r) {
       {"gateway_cpu_us", r.gateway_cpu_us},
       {"gateway_cpu_us_per_delivery", GatewayCpuPer(r, r.deliveries)},
       {"gateway_cpu_us_per_push_call", GatewayCpuPer(r, r.push_ok)},
+      {"replicas", r.replicas},
+      {"audience", r.audience},
+      {"redis_cpu_us", r.redis_cpu_us},
+      {"redis_cpu_us_per_push", RedisCpuPerPush(r)},
+      {"redis_idle_cpu_us_per_s", r.redis_idle_cpu_us_per_s},
+      {"redis_cpu_us_per_push_over_idle", RedisCpuPerPushOverIdle(r)},
       {"invokes", r.invokes},
       {"invoke_errors", r.invoke_errors},
       {"invokes_per_s", r.scenario == "invoke" ? PerSecond(r.invokes, r.phase_seconds) : 0.0},

@@ -48,7 +48,11 @@ struct Result {
   uint64_t deliveries = 0;
   double phase_seconds = 0;  // pushes: first call to last delivery; invoke: all round trips
   LatencySummary latency;
-  int64_t gateway_cpu_us = -1;
+  int64_t gateway_cpu_us = -1;  // with several replicas: all of them together
+  int replicas = 1;              // gateways the connections were spread over (--http list)
+  std::string audience = "group";  // or "all": the hub-wide audience
+  int64_t redis_cpu_us = -1;     // redis-server's CPU over the push phase (--redis_pid)
+  int64_t redis_idle_cpu_us_per_s = -1;  // its CPU over 1 s before the pushes
 
   uint64_t invokes = 0;
   uint64_t invoke_errors = 0;

@@ -4,6 +4,9 @@
 # writes bench/results/<date>-<scenario>[-nchan][-pinned].json (the RESULT lines), a summary
 # table, and a side-by-side table with the ratios hubgate/nchan (also as RESULT lines in
 # bench/results/<date>-comparison[-pinned].json).
+# The scaleout scenario runs each of its sizes twice, against one gateway (<name>-single) and
+# against 2 replicas + one redis-server (<name>-redis; the connections split over the
+# replicas, every push sent to the first one's Push API), and prints them side by side.
 #
 # Usage: scripts/bench.sh [--pin] [--quick] [--no-build] [--no-nchan] [--scenarios=a,b,...]
 #                         [--label=TEXT]
@@ -12,12 +15,14 @@
 #   --quick      tiny sizes (a check that everything runs, not a measurement)
 #   --no-build   use the binaries already built
 #   --no-nchan   hubgate only (also when nginx or its nchan module is missing, with a message)
-#   --scenarios  subset of: fanout fanout_rate targeted density push_api invoke (default: all)
+#   --scenarios  subset of: fanout fanout_rate targeted density push_api invoke scaleout
+#                (default: all)
 # Environment: BUILD_DIR (default build/release), GATEWAY_WORKERS (default: the gateway's own
 # default, 1 with --pin), BENCH_THREADS (default 2, 1 with --pin), DENSITY_CONNECTIONS (default:
 # as many as the gateway's open-file limit allows), HOLD_SECONDS (density, default 60),
 # BENCH_PROTOCOL (hub protocol of the bench clients: json (default) or messagepack; a
-# non-json protocol is added to the result names, e.g. fanout-pinned-messagepack).
+# non-json protocol is added to the result names, e.g. fanout-pinned-messagepack),
+# RESULTS_DIR (default bench/results), REDIS_SERVER (default redis-server; scaleout).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -27,7 +32,7 @@ quick=0
 build=1
 nchan=1
 label=""
-scenarios="fanout fanout_rate targeted density push_api invoke"
+scenarios="fanout fanout_rate targeted density push_api invoke scaleout"
 for arg in "$@"; do
   case "$arg" in
     --pin) pin=1 ;;
@@ -36,7 +41,7 @@ for arg in "$@"; do
     --no-nchan) nchan=0 ;;
     --scenarios=*) scenarios="${arg#--scenarios=}"; scenarios="${scenarios//,/ }" ;;
     --label=*) label="${arg#--label=}" ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -49,9 +54,10 @@ if ((build)); then
     cmake --build "$build_dir" --target hubgate hubgate-bench posts-backend
   fi
 fi
-gateway_bin="$root/$build_dir/gateway/hubgate"
-bench_bin="$root/$build_dir/bench/hubgate-bench"
-backend_bin="$root/$build_dir/examples/posts/posts-backend"
+[[ "$build_dir" == /* ]] || build_dir="$root/$build_dir"
+gateway_bin="$build_dir/gateway/hubgate"
+bench_bin="$build_dir/bench/hubgate-bench"
+backend_bin="$build_dir/examples/posts/posts-backend"
 
 # Both processes may hold as many sockets as the hard limit allows (20,000 on these machines).
 ulimit -n "$(ulimit -Hn)"
@@ -73,7 +79,7 @@ protocol="${BENCH_PROTOCOL:-json}"
 [[ -n "$label" ]] && suffix="$suffix-$label"
 
 work="$(mktemp -d)"
-results_dir="$root/bench/results"
+results_dir="${RESULTS_DIR:-$root/bench/results}"
 mkdir -p "$results_dir"
 stamp="$(date +%Y-%m-%d)"
 pids=()
@@ -123,6 +129,8 @@ start_gateway() {
     echo '  listen: "127.0.0.1:0"'
     echo 'grpc:'
     echo "  listen: \"127.0.0.1:$grpc_port\""
+    echo 'admin:'
+    echo '  listen: "127.0.0.1:0"  # never the default 9090: tests may hold it'
     [[ -n "$workers" ]] && echo "workers: $workers"
     echo 'log:'
     echo '  level: warn'
@@ -143,6 +151,9 @@ start_gateway() {
   run_suffix=""
   sleep 0.5  # let the gateway settle before its baseline RSS is read
 }
+
+# start_redis, start_replica, start_scaleout (the scaleout scenario's servers).
+source "$root/bench/scaleout_servers.sh"
 
 # start_nchan: nginx-nchan with a fresh config (bench/nchan_config.sh) on a free port; sets
 # server_pid (its one worker: the figures are read from it), server_flags, run_suffix.
@@ -280,6 +291,32 @@ for scenario in $scenarios; do
         bench invoke --scenario=invoke --connections=100 --pushes="$(scale 20000 200)" \
           --invoke_method=SendComment --invoke_args='[1,"bench"]'
         stop_all ;;
+      scaleout)
+        # Each size against one gateway, then 2 replicas + Redis; fresh servers for every run.
+        # fanout_1k against fanout_10k, both at 20 pushes/s: Redis CPU per push must not grow
+        # with the recipients (at the same rate: Redis batches back-to-back publishes into fewer
+        # writes, so its CPU per push falls as the push rate rises).
+        big="$(scale 10000 50)"
+        fanout_pushes="--pushes=$(scale 100 20)"
+        runs=(
+          "scaleout_fanout_1k --connections=$(scale 1000 10) --groups=1 $fanout_pushes --rate=20"
+          "scaleout_fanout_10k --connections=$big --groups=1 $fanout_pushes --rate=20"
+          "scaleout_fanout --connections=$big --groups=1 $fanout_pushes"
+          "scaleout_fanout_all --connections=$big --groups=0 --audience=all $fanout_pushes"
+          "scaleout_targeted_1 --connections=$big --groups=$big --pushes=$(scale 2000 100)
+             --channels=1 --inflight=1"
+          "scaleout_targeted_64 --connections=$big --groups=$big --pushes=$(scale 10000 200)
+             --channels=2 --inflight=32"
+        )
+        for run in "${runs[@]}"; do
+          read -r -d "" -a words <<<"$run" || true  # the entries span lines
+          for kind in single redis; do
+            start_scaleout "$kind"
+            bench "${words[0]}" --scenario=fanout --payload_bytes=100 --rate=0 \
+              "${words[@]:1}" "${scaleout_flags[@]}"
+            stop_all
+          done
+        done ;;
       *) echo "unknown scenario $scenario" >&2; exit 2 ;;
     esac
   done
@@ -287,9 +324,19 @@ done
 
 echo
 echo "Summary ($stamp$suffix; results in bench/results/)"
+summary_names=()
 for scenario in $scenarios; do
-  for run_suffix in "" -nchan; do
+  if [[ "$scenario" == scaleout ]]; then
+    summary_names+=(scaleout_fanout_1k scaleout_fanout_10k scaleout_fanout scaleout_fanout_all
+                    scaleout_targeted_1 scaleout_targeted_64)
+  else
+    summary_names+=("$scenario")
+  fi
+done
+for scenario in "${summary_names[@]}"; do
+  for run_suffix in "" -nchan -single -redis; do
     f="$results_dir/$stamp-$scenario$run_suffix$suffix.json"
     if [[ -s "$f" ]]; then cat "$f"; fi
   done
-done | python3 "$root/bench/bench_summary.py" "$results_dir/$stamp-comparison$suffix.json"
+done | python3 "$root/bench/bench_summary.py" "$results_dir/$stamp-comparison$suffix.json" \
+  "$results_dir/$stamp-scaleout-comparison$suffix.json"
