@@ -98,16 +98,16 @@ void ReplicaForwarder::FailUpstream(std::string_view why) {
 
 void ReplicaForwarder::PumpClientToUpstream() {
   client_.async_read_some(
-      net::buffer(to_upstream_.buffer),
+      net::buffer(to_upstream_),
       [self = shared_from_this()](error_code ec, size_t bytes) {
         if (ec) {
-          self->EndDirection(/*from_client=*/true);
+          self->End();
           return;
         }
-        net::async_write(self->upstream_, net::buffer(self->to_upstream_.buffer.data(), bytes),
+        net::async_write(self->upstream_, net::buffer(self->to_upstream_.data(), bytes),
                          [self](error_code ec, size_t) {
                            if (ec) {
-                             self->EndDirection(/*from_client=*/true);
+                             self->End();
                              return;
                            }
                            self->PumpClientToUpstream();
@@ -117,16 +117,16 @@ void ReplicaForwarder::PumpClientToUpstream() {
 
 void ReplicaForwarder::PumpUpstreamToClient() {
   upstream_.async_read_some(
-      net::buffer(to_client_.buffer),
+      net::buffer(to_client_),
       [self = shared_from_this()](error_code ec, size_t bytes) {
         if (ec) {
-          self->EndDirection(/*from_client=*/false);
+          self->End();
           return;
         }
-        net::async_write(self->client_, net::buffer(self->to_client_.buffer.data(), bytes),
+        net::async_write(self->client_, net::buffer(self->to_client_.data(), bytes),
                          [self](error_code ec, size_t) {
                            if (ec) {
-                             self->EndDirection(/*from_client=*/false);
+                             self->End();
                              return;
                            }
                            self->PumpUpstreamToClient();
@@ -136,12 +136,11 @@ void ReplicaForwarder::PumpUpstreamToClient() {
 
 // Either side ending ends the exchange: the holder closes after its answer (or when the
 // bridged connection ends), and a client that goes away has nothing more to receive.
-void ReplicaForwarder::EndDirection(bool from_client) {
-  Pipe& pipe = from_client ? to_upstream_ : to_client_;
-  if (pipe.ended) {
+void ReplicaForwarder::End() {
+  if (ended_) {
     return;
   }
-  pipe.ended = true;
+  ended_ = true;
   error_code ignored;
   upstream_.shutdown(tcp::socket::shutdown_both, ignored);
   upstream_.close(ignored);

@@ -24,18 +24,12 @@ class ReplicaForwarder : public std::enable_shared_from_this<ReplicaForwarder> {
   ReplicaForwarder(ClientStream client, std::string address, Request request);
 
  private:
-  // One direction of the copy, with its own buffer.
-  struct Pipe {
-    std::array<char, 16384> buffer;
-    bool ended = false;
-  };
-
   void Connect();
   void OnConnected();
   void FailUpstream(std::string_view why);
   void PumpClientToUpstream();
   void PumpUpstreamToClient();
-  void EndDirection(bool from_client);
+  void End();
 
   ClientStream client_;
   tcp::socket upstream_;
@@ -44,8 +38,9 @@ class ReplicaForwarder : public std::enable_shared_from_this<ReplicaForwarder> {
   std::string address_;
   Request request_;
   std::string request_bytes_;
-  Pipe to_upstream_;
-  Pipe to_client_;
+  std::array<char, 16384> to_upstream_;  // one buffer per direction of the copy
+  std::array<char, 16384> to_client_;
+  bool ended_ = false;
   std::string failure_response_;
 };
 
