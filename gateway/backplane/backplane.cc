@@ -71,12 +71,12 @@ void Backplane::Post(absl::AnyInvocable<void() &&> fn) {
   net::post(io_context_, [fn = std::move(fn)]() mutable { std::move(fn)(); });
 }
 
-void Backplane::Publish(std::string channel, std::string payload,
+void Backplane::Publish(std::string channel, std::shared_ptr<const std::string> payload,
                         ShardedPubSub::PublishCallback done) {
   Post([this, channel = std::move(channel), payload = std::move(payload),
         done = std::move(done)]() mutable {
     const auto started = std::chrono::steady_clock::now();
-    pub_sub_->Publish(channel, payload,
+    pub_sub_->Publish(channel, *payload,
                       [this, started, done = std::move(done)](
                           absl::StatusOr<int64_t> receivers) mutable {
                         const std::chrono::duration<double> took =

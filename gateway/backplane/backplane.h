@@ -48,7 +48,9 @@ class Backplane final : public ClusterRouting {
   void Stop();
 
   // SPUBLISH from any thread; `done` runs on the backplane's thread with the receiver count.
-  void Publish(std::string channel, std::string payload, ShardedPubSub::PublishCallback done);
+  // The payload is shared, so a push published to several channels is not copied per channel.
+  void Publish(std::string channel, std::shared_ptr<const std::string> payload,
+               ShardedPubSub::PublishCallback done);
   // Runs fn on the backplane's thread.
   void Post(absl::AnyInvocable<void() &&> fn);
   net::io_context& io_context() { return io_context_; }

@@ -147,6 +147,7 @@ void ClusterPublisher::Publish(const std::string& hub, const hubcore::Audience& 
   for (const std::string& channel : channels) {
     echo_expected = echo_expected || backplane_.Holds(channel);
   }
+  auto shared_payload = std::make_shared<const std::string>(*std::move(payload));
   auto fan_in =
       std::make_shared<PublishFanIn>(channels.size() + (echo_expected ? 1 : 0), std::move(done));
   if (echo_expected) {
@@ -155,7 +156,7 @@ void ClusterPublisher::Publish(const std::string& hub, const hubcore::Audience& 
     });
   }
   for (std::string& channel : channels) {
-    backplane_.Publish(std::move(channel), *payload,
+    backplane_.Publish(std::move(channel), shared_payload,
                        [this, fan_in](absl::StatusOr<int64_t> receivers) {
                          if (!receivers.ok()) {
                            fan_in->failure = receivers.status();
@@ -204,7 +205,7 @@ void ClusterPublisher::Request(ConnectionRequest request, std::chrono::milliseco
       return;
     }
     pending_[id] = PendingRequest{Clock::now() + wait, connection_id, std::move(done)};
-    backplane_.Publish(channel, *std::move(payload),
+    backplane_.Publish(channel, std::make_shared<const std::string>(*std::move(payload)),
                        [this, id, connection_id](absl::StatusOr<int64_t> receivers) {
                          if (receivers.ok() && *receivers > 0) {
                            return;  // the holder answers on our channel

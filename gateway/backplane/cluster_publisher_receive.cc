@@ -134,7 +134,8 @@ void ClusterPublisher::SendReply(const std::string& replica, ConnectionReply rep
                  std::string(payload.status().message()));
     return;
   }
-  backplane_.Publish(backplane_.layout().Replica(replica), *std::move(payload),
+  backplane_.Publish(backplane_.layout().Replica(replica),
+                     std::make_shared<const std::string>(*std::move(payload)),
                      [](absl::StatusOr<int64_t>) {});
 }
 
